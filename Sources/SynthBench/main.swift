@@ -1,0 +1,68 @@
+import Foundation
+import SynthKit
+import TensorCore
+
+let usage = """
+usage: synth-bench SUITE [--threads N] [--json] [options]
+
+Suites:
+  gemm       GFLOP/s of the GEMM on the GPT shapes (median of 5 runs)
+             [--quick] only (1024,1024,1024) and the decode shapes
+  peak       the machine's FMA peak, GFLOP/s per thread count
+  kernels    GB/s of layer norm, GELU, softmax, cross-entropy next to a plain copy
+
+Every suite prints a table, or with --json one JSON object per line with
+suite, case, threads, metric, value, unit (and suite-specific fields).
+--threads N runs with N threads (default: SYNTH_THREADS or all cores);
+--threads all runs 1 thread, then all cores.
+"""
+
+func threadCounts(_ arguments: inout Arguments) throws -> [Int] {
+    guard let text = try arguments.value("--threads") else { return [ThreadPool.defaultThreadCount] }
+    if text == "all" {
+        let cores = ThreadPool.defaultThreadCount
+        return cores > 1 ? [1, cores] : [1]
+    }
+    guard let count = Int(text), count >= 1, count <= 256 else {
+        throw UsageError("--threads expects a positive integer or 'all', got '\(text)'")
+    }
+    return [count]
+}
+
+func main() -> Int32 {
+    var arguments = Arguments(Array(CommandLine.arguments.dropFirst()))
+    if arguments.remaining.isEmpty || arguments.flag("--help") || arguments.flag("-h") {
+        print(usage)
+        return arguments.remaining.isEmpty ? 0 : 0
+    }
+    do {
+        let suite = arguments.next()!
+        let json = arguments.flag("--json")
+        let threads = try threadCounts(&arguments)
+        var reporter = Reporter(json: json)
+        switch suite {
+        case "gemm":
+            let quick = arguments.flag("--quick")
+            try arguments.finish()
+            runGEMMSuite(threads: threads, quick: quick, reporter: &reporter)
+        case "peak":
+            try arguments.finish()
+            runPeakSuite(threads: threads, reporter: &reporter)
+        case "kernels":
+            try arguments.finish()
+            try runKernelSuite(threads: threads, reporter: &reporter)
+        default:
+            throw UsageError("unknown suite '\(suite)'")
+        }
+        if !json { FileHandle.standardError.write(Data("build: \(SynthInfo.buildSummary)\n".utf8)) }
+        return 0
+    } catch let error as UsageError {
+        FileHandle.standardError.write(Data("synth-bench: \(error)\n\n\(usage)\n".utf8))
+        return 2
+    } catch {
+        FileHandle.standardError.write(Data("synth-bench: \(error)\n".utf8))
+        return 1
+    }
+}
+
+exit(main())

@@ -1,0 +1,88 @@
+// Performance notes (measured with `swift run -c release synth-bench gemm`, see BENCHMARKS.md)
+// - The register tile is MR x NR = 6 x (2 vectors): twelve vector accumulators, two B
+//   loads and one broadcast per step fit the 16 AVX2 registers with none spilled. On
+//   AVX-512 the vectors are SIMD16 and the same tile uses 12 of 32 registers.
+// - Accumulators are named locals, never an array or tuple: only then does LLVM keep
+//   them in registers. `addingProduct` on SIMD lanes becomes one vfmadd per vector only
+//   when the target has FMA (Package.swift); without it, it is a libm call per lane.
+// - Packed panels are 64-byte aligned and read with aligned loads; C is read and written
+//   with unaligned vector loads and stores.
+
+#if SYNTH_AVX512
+/// The SIMD vector the GEMM micro-kernel works in.
+@usableFromInline typealias GEMMVector = SIMD16<Float>
+#else
+/// The SIMD vector the GEMM micro-kernel works in.
+@usableFromInline typealias GEMMVector = SIMD8<Float>
+#endif
+
+/// Rows of C in one register tile.
+@usableFromInline let gemmMR = 6
+/// Columns of C in one register tile (two vectors).
+@usableFromInline let gemmNR = 2 * GEMMVector.scalarCount
+
+@inline(__always)
+func loadVector(_ p: UnsafePointer<Float>) -> GEMMVector {
+    UnsafeRawPointer(p).loadUnaligned(as: GEMMVector.self)
+}
+
+@inline(__always)
+func storeVector(_ v: GEMMVector, _ p: UnsafeMutablePointer<Float>) {
+    UnsafeMutableRawPointer(p).storeBytes(of: v, as: GEMMVector.self)
+}
+
+/// What a micro-kernel does with the tile it computed: `C = alpha * AB + beta * C + bias`,
+/// where `beta == 0` means C is not read (it may hold garbage) and bias is per column.
+@usableFromInline
+struct TileStore {
+    var alpha: Float
+    var beta: Float
+    var bias: UnsafePointer<Float>?
+
+    @inline(__always)
+    func apply(_ acc: GEMMVector, _ out: UnsafeMutablePointer<Float>, column: Int) {
+        var value = acc * alpha
+        if beta != 0 { value = value.addingProduct(loadVector(out), GEMMVector(repeating: beta)) }
+        if let bias { value += loadVector(bias + column) }
+        storeVector(value, out)
+    }
+}
+
+/// One MR x NR tile of C from packed panels: `a` is (kc, MR), `b` is (kc, NR), both
+/// contiguous. Writes the tile to `out` (row stride `ldo`) through `store`.
+@inline(__always)
+func gemmMicroKernel(kc: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
+                     out: UnsafeMutablePointer<Float>, ldo: Int, store: TileStore) {
+    let w = GEMMVector.scalarCount
+    var c00 = GEMMVector(), c01 = GEMMVector()
+    var c10 = GEMMVector(), c11 = GEMMVector()
+    var c20 = GEMMVector(), c21 = GEMMVector()
+    var c30 = GEMMVector(), c31 = GEMMVector()
+    var c40 = GEMMVector(), c41 = GEMMVector()
+    var c50 = GEMMVector(), c51 = GEMMVector()
+    var pa = a, pb = b
+    for _ in 0..<kc {
+        let b0 = loadVector(pb), b1 = loadVector(pb + w)
+        var av = GEMMVector(repeating: pa[0])
+        c00 = c00.addingProduct(av, b0); c01 = c01.addingProduct(av, b1)
+        av = GEMMVector(repeating: pa[1])
+        c10 = c10.addingProduct(av, b0); c11 = c11.addingProduct(av, b1)
+        av = GEMMVector(repeating: pa[2])
+        c20 = c20.addingProduct(av, b0); c21 = c21.addingProduct(av, b1)
+        av = GEMMVector(repeating: pa[3])
+        c30 = c30.addingProduct(av, b0); c31 = c31.addingProduct(av, b1)
+        av = GEMMVector(repeating: pa[4])
+        c40 = c40.addingProduct(av, b0); c41 = c41.addingProduct(av, b1)
+        av = GEMMVector(repeating: pa[5])
+        c50 = c50.addingProduct(av, b0); c51 = c51.addingProduct(av, b1)
+        pa += 6
+        pb += 2 * w
+    }
+    var row = out
+    store.apply(c00, row, column: 0); store.apply(c01, row + w, column: w); row += ldo
+    store.apply(c10, row, column: 0); store.apply(c11, row + w, column: w); row += ldo
+    store.apply(c20, row, column: 0); store.apply(c21, row + w, column: w); row += ldo
+    store.apply(c30, row, column: 0); store.apply(c31, row + w, column: w); row += ldo
+    store.apply(c40, row, column: 0); store.apply(c41, row + w, column: w); row += ldo
+    store.apply(c50, row, column: 0); store.apply(c51, row + w, column: w)
+}

@@ -1,0 +1,373 @@
+// Performance notes
+// - Blocking follows BLIS: for each NC-wide block of columns and KC-deep slice of K, B is
+//   packed into NR-wide panels; for each MC-tall block of rows, A is packed into MR-tall
+//   panels; the micro-kernel then walks the panels, A's micro-panel staying in L1 while
+//   B's panels come from L2. KC = 256 and MC = 96 fit Zen 3's 32 KiB L1 and 512 KiB L2.
+// - Threads never share a C element: the pool's threads take disjoint row or column
+//   ranges (whichever dimension has more tiles) and pack their own panels, so there is
+//   no barrier inside a GEMM. Every element of C is computed by the same sequence of
+//   operations whatever the thread count, so results are bit-identical across counts.
+// - M <= 8 (decoding) skips packing, which would cost as much as the product: with B
+//   stored (k, n), C's rows take in eight rows of B at a time (B streams once, in order;
+//   an earlier version walked narrow column strips of B down all K rows and ran 5-10x
+//   slower: a new page every step defeats the prefetcher). With B stored (n, k), each
+//   element is a dot product of contiguous rows.
+// - Products under ~64K multiply-adds run on the calling thread: waking a worker costs
+//   more than it saves.
+
+/// Whether an operand of ``gemm(transA:transB:m:n:k:alpha:a:lda:b:ldb:beta:c:ldc:bias:pool:)``
+/// is used as stored or transposed.
+public typealias Transpose = Bool
+
+/// Depth of one packed slice of K.
+let gemmKC = 256
+/// Rows of A packed at a time.
+let gemmMC = 96
+/// Columns of B packed at a time.
+let gemmNC = 2048
+/// Columns of C updated at a time on the small-M path: wide for one row (long runs of B
+/// for the prefetcher), narrower as rows are added (C's block stays in L1).
+func gemmRowBlock(rows: Int) -> Int { max(512, 2048 >> max(0, rows - 1)) }
+
+/// General matrix multiply on row-major Float32: `C = alpha * op(A) * op(B) + beta * C`,
+/// plus `bias[j]` added to every row of C when given.
+///
+/// op(A) is (m, k): `A` is stored (m, k) with row stride `lda`, or (k, m) when `transA`.
+/// op(B) is (k, n): `B` is stored (k, n) with row stride `ldb`, or (n, k) when `transB`.
+/// C is (m, n) with row stride `ldc`. With `beta == 0` C is not read. These are the four
+/// products a linear layer needs: forward `X W`, backward `dY Wᵀ` and `Xᵀ dY`.
+///
+/// Runs on `pool`; allocates nothing (packing buffers are the pool's scratch memory).
+public func gemm(transA: Transpose, transB: Transpose, m: Int, n: Int, k: Int,
+                 alpha: Float = 1, a: UnsafePointer<Float>, lda: Int,
+                 b: UnsafePointer<Float>, ldb: Int,
+                 beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int,
+                 bias: UnsafePointer<Float>? = nil, pool: ThreadPool = .shared) {
+    precondition(m >= 0 && n >= 0 && k >= 0, "gemm: negative size (m \(m), n \(n), k \(k))")
+    precondition(ldc >= n, "gemm: ldc \(ldc) < n \(n)")
+    precondition(lda >= (transA ? m : k), "gemm: lda \(lda) too small")
+    precondition(ldb >= (transB ? k : n), "gemm: ldb \(ldb) too small")
+    guard m > 0, n > 0 else { return }
+    let problem = GEMMProblem(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha,
+                              a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc, bias: bias)
+    if k == 0 || alpha == 0 {
+        problem.scaleOnly(rows: 0..<m)
+        return
+    }
+    let path: GEMMPath = m > 8 ? .blocked : !transB ? .rowStream : !transA ? .dotProducts : .blocked
+    let share = GEMMShare(problem: problem, path: path, scratch: pool.scratch(thread: 0))
+    if m * n * k < 65_536 || pool.threadCount == 1 {
+        share.run(thread: 0, threadCount: 1)
+    } else {
+        pool.run(share)
+    }
+}
+
+/// One thread's part of a GEMM, as the pool runs it.
+struct GEMMShare: ParallelTask {
+    let problem: GEMMProblem
+    let path: GEMMPath
+    /// Thread 0's scratch; thread i's follows at i * ThreadPool.scratchBytesPerThread.
+    let scratch: UnsafeMutableRawPointer
+
+    func run(thread: Int, threadCount: Int) {
+        problem.runShare(path: path, thread: thread, threadCount: threadCount,
+                         scratch: scratch + thread * ThreadPool.scratchBytesPerThread)
+    }
+}
+
+/// The three algorithms; the choice depends on the shape only, never on the thread count.
+enum GEMMPath { case blocked, rowStream, dotProducts }
+
+/// One GEMM call's operands, and the serial algorithms each thread runs on its share.
+struct GEMMProblem {
+    let transA: Bool, transB: Bool
+    let m: Int, n: Int, k: Int
+    let alpha: Float
+    let a: UnsafePointer<Float>, lda: Int
+    let b: UnsafePointer<Float>, ldb: Int
+    let beta: Float
+    let c: UnsafeMutablePointer<Float>, ldc: Int
+    let bias: UnsafePointer<Float>?
+
+    /// Thread `thread`'s fixed share of the product.
+    func runShare(path: GEMMPath, thread: Int, threadCount count: Int, scratch: UnsafeMutableRawPointer) {
+        switch path {
+        case .rowStream:
+            let columns = splitRange(n, parts: count, part: thread, granule: 64)
+            if !columns.isEmpty { runRowStream(columns: columns) }
+        case .dotProducts:
+            let columns = splitRange(n, parts: count, part: thread, granule: 16)
+            if !columns.isEmpty { runDotProducts(columns: columns) }
+        case .blocked:
+            let rowTiles = (m + gemmMR - 1) / gemmMR, columnTiles = (n + gemmNR - 1) / gemmNR
+            if rowTiles >= columnTiles {
+                let rows = splitRange(m, parts: count, part: thread, granule: gemmMR)
+                if !rows.isEmpty { runBlocked(rows: rows, columns: 0..<n, scratch: scratch) }
+            } else {
+                let columns = splitRange(n, parts: count, part: thread, granule: gemmNR)
+                if !columns.isEmpty { runBlocked(rows: 0..<m, columns: columns, scratch: scratch) }
+            }
+        }
+    }
+
+    /// `C = beta * C + bias` on `rows`, for the degenerate products (k == 0, alpha == 0).
+    func scaleOnly(rows: Range<Int>) {
+        for i in rows {
+            let row = c + i * ldc
+            for j in 0..<n {
+                let old = beta == 0 ? 0 : beta * row[j]
+                row[j] = old + (bias?[j] ?? 0)
+            }
+        }
+    }
+
+    /// The blocked, packed algorithm on C[rows, columns].
+    func runBlocked(rows: Range<Int>, columns: Range<Int>, scratch: UnsafeMutableRawPointer) {
+        let packedA = scratch.assumingMemoryBound(to: Float.self)
+        let packedB = packedA + gemmMC * gemmKC
+        let tile = packedB + gemmKC * (gemmNC + gemmNR)
+        var jc = columns.lowerBound
+        while jc < columns.upperBound {
+            let nc = min(gemmNC, columns.upperBound - jc)
+            var pc = 0
+            while pc < k {
+                let kc = min(gemmKC, k - pc)
+                packB(into: packedB, column: jc, width: nc, depth: pc, count: kc)
+                let store = pc == 0
+                    ? TileStore(alpha: alpha, beta: beta, bias: bias.map { $0 + jc })
+                    : TileStore(alpha: alpha, beta: 1, bias: nil)
+                var ic = rows.lowerBound
+                while ic < rows.upperBound {
+                    let mc = min(gemmMC, rows.upperBound - ic)
+                    packA(into: packedA, row: ic, height: mc, depth: pc, count: kc)
+                    // A's micro-panel stays in L1 while the inner loop walks B's panels
+                    // (measured faster here than BLIS's order, B's micro-panel in L1).
+                    var ir = 0
+                    while ir < mc {
+                        let mr = min(gemmMR, mc - ir)
+                        var jr = 0
+                        while jr < nc {
+                            let nr = min(gemmNR, nc - jr)
+                            let aPanel = UnsafePointer(packedA + ir * kc)
+                            let bPanel = UnsafePointer(packedB + jr * kc)
+                            let out = c + (ic + ir) * ldc + jc + jr
+                            var tileStore = store
+                            tileStore.bias = store.bias.map { $0 + jr }
+                            if mr == gemmMR && nr == gemmNR {
+                                gemmMicroKernel(kc: kc, a: aPanel, b: bPanel, out: out, ldo: ldc, store: tileStore)
+                            } else {
+                                gemmMicroKernel(kc: kc, a: aPanel, b: bPanel, out: tile, ldo: gemmNR,
+                                                store: TileStore(alpha: 1, beta: 0, bias: nil))
+                                storeEdge(tile, rows: mr, columns: nr, out: out, store: tileStore)
+                            }
+                            jr += gemmNR
+                        }
+                        ir += gemmMR
+                    }
+                    ic += gemmMC
+                }
+                pc += gemmKC
+            }
+            jc += gemmNC
+        }
+    }
+
+    /// Sets C[rows, columns] to `beta * C + bias` (no read of C when beta is 0): the start
+    /// of the small-M paths, which then accumulate `alpha * op(A) op(B)` into C.
+    private func initialise(rows: Range<Int>, columns: Range<Int>) {
+        for i in rows {
+            let row = c + i * ldc
+            for j in columns {
+                let old: Float = beta == 0 ? 0 : beta * row[j]
+                row[j] = old + (bias?[j] ?? 0)
+            }
+        }
+    }
+
+    /// The small-M algorithm for a B stored (k, n): C's rows take in B's rows eight depths
+    /// at a time, so B streams from memory once, row by row, and C's block stays in L1.
+    func runRowStream(columns: Range<Int>) {
+        let w = GEMMVector.scalarCount
+        var jb = columns.lowerBound
+        while jb < columns.upperBound {
+            let width = min(gemmRowBlock(rows: m), columns.upperBound - jb)
+            initialise(rows: 0..<m, columns: jb..<(jb + width))
+            let vectorEnd = width - width % w
+            var p = 0
+            while p < k {
+                let depth = min(8, k - p)
+                let b0 = b + p * ldb + jb
+                let b1 = depth > 1 ? b0 + ldb : b0, b2 = depth > 2 ? b0 + 2 * ldb : b0
+                let b3 = depth > 3 ? b0 + 3 * ldb : b0, b4 = depth > 4 ? b0 + 4 * ldb : b0
+                let b5 = depth > 5 ? b0 + 5 * ldb : b0, b6 = depth > 6 ? b0 + 6 * ldb : b0
+                let b7 = depth > 7 ? b0 + 7 * ldb : b0
+                for i in 0..<m {
+                    // Depths past k get a zero weight and re-read row p: same result, no branch.
+                    let a0 = alpha * opA(i, p)
+                    let a1 = depth > 1 ? alpha * opA(i, p + 1) : 0, a2 = depth > 2 ? alpha * opA(i, p + 2) : 0
+                    let a3 = depth > 3 ? alpha * opA(i, p + 3) : 0, a4 = depth > 4 ? alpha * opA(i, p + 4) : 0
+                    let a5 = depth > 5 ? alpha * opA(i, p + 5) : 0, a6 = depth > 6 ? alpha * opA(i, p + 6) : 0
+                    let a7 = depth > 7 ? alpha * opA(i, p + 7) : 0
+                    let v0 = GEMMVector(repeating: a0), v1 = GEMMVector(repeating: a1)
+                    let v2 = GEMMVector(repeating: a2), v3 = GEMMVector(repeating: a3)
+                    let v4 = GEMMVector(repeating: a4), v5 = GEMMVector(repeating: a5)
+                    let v6 = GEMMVector(repeating: a6), v7 = GEMMVector(repeating: a7)
+                    let row = c + i * ldc + jb
+                    var j = 0
+                    while j < vectorEnd {
+                        var sum = loadVector(row + j)
+                        sum = sum.addingProduct(v0, loadVector(b0 + j))
+                        sum = sum.addingProduct(v1, loadVector(b1 + j))
+                        sum = sum.addingProduct(v2, loadVector(b2 + j))
+                        sum = sum.addingProduct(v3, loadVector(b3 + j))
+                        sum = sum.addingProduct(v4, loadVector(b4 + j))
+                        sum = sum.addingProduct(v5, loadVector(b5 + j))
+                        sum = sum.addingProduct(v6, loadVector(b6 + j))
+                        sum = sum.addingProduct(v7, loadVector(b7 + j))
+                        storeVector(sum, row + j)
+                        j += w
+                    }
+                    while j < width {
+                        var sum = row[j]
+                        sum = sum.addingProduct(a0, b0[j]); sum = sum.addingProduct(a1, b1[j])
+                        sum = sum.addingProduct(a2, b2[j]); sum = sum.addingProduct(a3, b3[j])
+                        sum = sum.addingProduct(a4, b4[j]); sum = sum.addingProduct(a5, b5[j])
+                        sum = sum.addingProduct(a6, b6[j]); sum = sum.addingProduct(a7, b7[j])
+                        row[j] = sum
+                        j += 1
+                    }
+                }
+                p += 8
+            }
+            jb += width
+        }
+    }
+
+    /// The small-M algorithm for a B stored (n, k) and A stored (m, k): each element of C is
+    /// a dot product of two contiguous rows, so nothing needs packing.
+    func runDotProducts(columns: Range<Int>) {
+        let w = GEMMVector.scalarCount
+        let vectorEnd = k - k % w
+        initialise(rows: 0..<m, columns: columns)
+        for j in columns {
+            let bRow = b + j * ldb
+            var i = 0
+            while i < m {
+                let rows = min(4, m - i)
+                let r0 = a + i * lda
+                let r1 = rows > 1 ? r0 + lda : r0, r2 = rows > 2 ? r0 + 2 * lda : r0, r3 = rows > 3 ? r0 + 3 * lda : r0
+                var s0 = GEMMVector(), s1 = GEMMVector(), s2 = GEMMVector(), s3 = GEMMVector()
+                var p = 0
+                while p < vectorEnd {
+                    let bv = loadVector(bRow + p)
+                    s0 = s0.addingProduct(loadVector(r0 + p), bv)
+                    s1 = s1.addingProduct(loadVector(r1 + p), bv)
+                    s2 = s2.addingProduct(loadVector(r2 + p), bv)
+                    s3 = s3.addingProduct(loadVector(r3 + p), bv)
+                    p += w
+                }
+                var t0 = s0.sum(), t1 = s1.sum(), t2 = s2.sum(), t3 = s3.sum()
+                while p < k {
+                    let bv = bRow[p]
+                    t0 = t0.addingProduct(r0[p], bv); t1 = t1.addingProduct(r1[p], bv)
+                    t2 = t2.addingProduct(r2[p], bv); t3 = t3.addingProduct(r3[p], bv)
+                    p += 1
+                }
+                let sums = (t0, t1, t2, t3)
+                for r in 0..<rows {
+                    let total = r == 0 ? sums.0 : r == 1 ? sums.1 : r == 2 ? sums.2 : sums.3
+                    c[(i + r) * ldc + j] += alpha * total
+                }
+                i += 4
+            }
+        }
+    }
+
+    @inline(__always)
+    private func opA(_ i: Int, _ p: Int) -> Float {
+        transA ? a[p * lda + i] : a[i * lda + p]
+    }
+
+    /// Writes the valid `rows` x `columns` corner of a computed tile into C through
+    /// `store`, element by element.
+    private func storeEdge(_ tile: UnsafeMutablePointer<Float>, rows: Int, columns: Int,
+                           out: UnsafeMutablePointer<Float>, store: TileStore) {
+        let ldt = gemmNR
+        for r in 0..<rows {
+            let source = tile + r * ldt, target = out + r * ldc
+            for q in 0..<columns {
+                var value = store.alpha * source[q]
+                if store.beta != 0 { value += store.beta * target[q] }
+                if let bias = store.bias { value += bias[q] }
+                target[q] = value
+            }
+        }
+    }
+
+    /// Packs op(A)[row ..< row+height, depth ..< depth+count] into MR-tall panels, each
+    /// (count, MR) contiguous, zero-padding the last panel.
+    private func packA(into packed: UnsafeMutablePointer<Float>, row: Int, height: Int, depth: Int, count: Int) {
+        var panel = 0
+        while panel < height {
+            let rows = min(gemmMR, height - panel)
+            let target = packed + panel * count
+            if transA {
+                // A is stored (k, m): a panel's MR values at one depth are contiguous.
+                for p in 0..<count {
+                    let source = a + (depth + p) * lda + row + panel
+                    let out = target + p * gemmMR
+                    for r in 0..<rows { out[r] = source[r] }
+                    for r in rows..<gemmMR { out[r] = 0 }
+                }
+            } else {
+                for r in 0..<gemmMR {
+                    if r < rows {
+                        let source = a + (row + panel + r) * lda + depth
+                        for p in 0..<count { target[p * gemmMR + r] = source[p] }
+                    } else {
+                        for p in 0..<count { target[p * gemmMR + r] = 0 }
+                    }
+                }
+            }
+            panel += gemmMR
+        }
+    }
+
+    /// Packs op(B)[depth ..< depth+count, column ..< column+width] into NR-wide panels,
+    /// each (count, NR) contiguous, zero-padding the last panel.
+    private func packB(into packed: UnsafeMutablePointer<Float>, column: Int, width: Int, depth: Int, count: Int) {
+        var panel = 0
+        while panel < width {
+            let columns = min(gemmNR, width - panel)
+            let target = packed + panel * count
+            if transB {
+                // B is stored (n, k): read each column's run of depths contiguously.
+                for q in 0..<gemmNR {
+                    if q < columns {
+                        let source = b + (column + panel + q) * ldb + depth
+                        for p in 0..<count { target[p * gemmNR + q] = source[p] }
+                    } else {
+                        for p in 0..<count { target[p * gemmNR + q] = 0 }
+                    }
+                }
+            } else if columns == gemmNR {
+                for p in 0..<count {
+                    let source = b + (depth + p) * ldb + column + panel
+                    let out = target + p * gemmNR
+                    for v in stride(from: 0, to: gemmNR, by: GEMMVector.scalarCount) {
+                        storeVector(loadVector(source + v), out + v)
+                    }
+                }
+            } else {
+                for p in 0..<count {
+                    let source = b + (depth + p) * ldb + column + panel
+                    let out = target + p * gemmNR
+                    for q in 0..<columns { out[q] = source[q] }
+                    for q in columns..<gemmNR { out[q] = 0 }
+                }
+            }
+            panel += gemmNR
+        }
+    }
+}

@@ -1,0 +1,101 @@
+/// Cross-entropy of softmax(logits) against target ids, one loss per row:
+/// `losses[i] = logsumexp(logits[i, :]) - logits[i, targets[i]]`.
+///
+/// A negative target marks a row to ignore (padding): its loss is 0. Targets at or past
+/// `vocabulary` stop the process with a message: check ids where they enter.
+///
+/// - Parameters:
+///   - losses: (N) result.
+///   - logits: (N, V), unchanged.
+///   - targets: (N) ids.
+public func crossEntropyForward(losses: UnsafeMutablePointer<Float>, logits: UnsafePointer<Float>,
+                                targets: UnsafePointer<Int32>, rows: Int, vocabulary: Int,
+                                pool: ThreadPool = .shared) {
+    let scratchFits = vocabulary * MemoryLayout<Float>.stride <= ThreadPool.scratchBytesPerThread
+    precondition(scratchFits, "crossEntropyForward: vocabulary \(vocabulary) exceeds the scratch buffer")
+    let task = CrossEntropyForward(losses: losses, logits: logits, targets: targets, rows: rows, v: vocabulary,
+                                   scratch: pool.scratch(thread: 0))
+    if rows * vocabulary < parallelThreshold || pool.threadCount == 1 {
+        task.run(thread: 0, threadCount: 1)
+    } else {
+        pool.run(task)
+    }
+}
+
+private struct CrossEntropyForward: ParallelTask {
+    let losses: UnsafeMutablePointer<Float>, logits: UnsafePointer<Float>, targets: UnsafePointer<Int32>
+    let rows: Int, v: Int
+    /// Thread 0's scratch; each thread keeps its current row's probabilities in its own.
+    let scratch: UnsafeMutableRawPointer
+
+    func run(thread: Int, threadCount: Int) {
+        let probabilities = (scratch + thread * ThreadPool.scratchBytesPerThread).assumingMemoryBound(to: Float.self)
+        for i in splitRange(rows, parts: threadCount, part: thread) {
+            let target = Int(targets[i])
+            precondition(target < v, "crossEntropyForward: target \(target) at row \(i) is not below the vocabulary size \(v)")
+            if target < 0 { losses[i] = 0; continue }
+            let row = logits + i * v
+            let logSumExp = softmaxRow(out: probabilities, inp: row, count: v)
+            losses[i] = logSumExp - row[target]
+        }
+    }
+}
+
+/// Backward of ``crossEntropyForward(losses:logits:targets:rows:vocabulary:pool:)``: adds
+/// `dlosses[i] * (softmax(logits[i]) - onehot(targets[i]))` to `dlogits` (N, V); with
+/// `overwrite` it stores that instead of adding. Rows with a negative target get nothing
+/// (zeros when overwriting). With `overwrite`, `dlogits` may be the same memory as
+/// `logits`: the logits are replaced by their gradient, so training needs no second
+/// (N, V) buffer.
+public func crossEntropyBackward(dlogits: UnsafeMutablePointer<Float>, logits: UnsafePointer<Float>,
+                                 targets: UnsafePointer<Int32>, dlosses: UnsafePointer<Float>,
+                                 rows: Int, vocabulary: Int, overwrite: Bool = false,
+                                 pool: ThreadPool = .shared) {
+    CrossEntropyBackward(dlogits: dlogits, logits: logits, targets: targets, dlosses: dlosses, v: vocabulary,
+                         overwrite: overwrite)
+        .run(count: rows, work: rows * vocabulary, pool: pool)
+}
+
+private struct CrossEntropyBackward: RangeTask {
+    let dlogits: UnsafeMutablePointer<Float>, logits: UnsafePointer<Float>, targets: UnsafePointer<Int32>
+    let dlosses: UnsafePointer<Float>, v: Int, overwrite: Bool
+
+    func run(_ range: Range<Int>) {
+        let w = KernelVector.scalarCount, vectorEnd = v - v % w
+        for i in range {
+            let target = Int(targets[i])
+            precondition(target < v, "crossEntropyBackward: target \(target) at row \(i) is not below the vocabulary size \(v)")
+            let row = logits + i * v, grad = dlogits + i * v
+            if target < 0 {
+                if overwrite { grad.update(repeating: 0, count: v) }
+                continue
+            }
+            let g = dlosses[i]
+            // Recompute the softmax in place: max, then exp and sum, then scale.
+            var maxVector = KernelVector(repeating: -.infinity)
+            var j = 0
+            while j < vectorEnd { maxVector = pointwiseMax(maxVector, loadKernelVector(row + j)); j += w }
+            var m = laneMax(maxVector)
+            while j < v { m = max(m, row[j]); j += 1 }
+            let mv = KernelVector(repeating: m)
+            var acc = KernelVector()
+            j = 0
+            while j < vectorEnd { acc += vectorExp(loadKernelVector(row + j) - mv); j += w }
+            var sum = laneSum(acc)
+            while j < v { sum += scalarExp(row[j] - m); j += 1 }
+            let scale = KernelVector(repeating: g / sum)
+            j = 0
+            while j < vectorEnd {
+                let p = vectorExp(loadKernelVector(row + j) - mv) * scale
+                storeKernelVector(overwrite ? p : loadKernelVector(grad + j) + p, grad + j)
+                j += w
+            }
+            while j < v {
+                let p = scalarExp(row[j] - m) * (g / sum)
+                grad[j] = overwrite ? p : grad[j] + p
+                j += 1
+            }
+            grad[target] -= g
+        }
+    }
+}
