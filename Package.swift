@@ -70,6 +70,6 @@ let package = Package(
             // Exporting the test binary's symbols lets AllocationCounter.swift count every
             // heap allocation in the process (the "kernels do not allocate" test).
             linkerSettings: [.unsafeFlags(["-Xlinker", "--export-dynamic"], .when(platforms: [.linux]))]),
-        .testTarget(name: "SynthCLITests", dependencies: ["SynthKit"]),
+        .testTarget(name: "SynthCLITests", dependencies: ["SynthCLI"]),
     ]
 )

@@ -48,11 +48,14 @@ struct TileStore {
     }
 }
 
-/// One MR x NR tile of C from packed panels: `a` is (kc, MR), `b` is (kc, NR), both
-/// contiguous. Writes the tile to `out` (row stride `ldo`) through `store`.
+/// One `rows` x NR tile of C (rows <= MR): `a` is a packed (kc, MR) panel; `b` holds kc
+/// rows of NR values, `bStride` apart (NR for a packed panel, B's own row stride when read
+/// in place). Writes the tile to `out` (row stride `ldo`) through `store`. `rows` must be
+/// a literal at the call site (see ``gemmMicroKernel(rows:kc:a:b:bStride:out:ldo:store:)``)
+/// so the unused accumulators fold away.
 @inline(__always)
-func gemmMicroKernel(kc: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
-                     out: UnsafeMutablePointer<Float>, ldo: Int, store: TileStore) {
+func gemmMicroKernelFixed(rows: Int, kc: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, bStride: Int,
+                          out: UnsafeMutablePointer<Float>, ldo: Int, store: TileStore) {
     let w = GEMMVector.scalarCount
     var c00 = GEMMVector(), c01 = GEMMVector()
     var c10 = GEMMVector(), c11 = GEMMVector()
@@ -65,24 +68,48 @@ func gemmMicroKernel(kc: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
         let b0 = loadVector(pb), b1 = loadVector(pb + w)
         var av = GEMMVector(repeating: pa[0])
         c00 = c00.addingProduct(av, b0); c01 = c01.addingProduct(av, b1)
-        av = GEMMVector(repeating: pa[1])
-        c10 = c10.addingProduct(av, b0); c11 = c11.addingProduct(av, b1)
-        av = GEMMVector(repeating: pa[2])
-        c20 = c20.addingProduct(av, b0); c21 = c21.addingProduct(av, b1)
-        av = GEMMVector(repeating: pa[3])
-        c30 = c30.addingProduct(av, b0); c31 = c31.addingProduct(av, b1)
-        av = GEMMVector(repeating: pa[4])
-        c40 = c40.addingProduct(av, b0); c41 = c41.addingProduct(av, b1)
-        av = GEMMVector(repeating: pa[5])
-        c50 = c50.addingProduct(av, b0); c51 = c51.addingProduct(av, b1)
+        if rows > 1 {
+            av = GEMMVector(repeating: pa[1])
+            c10 = c10.addingProduct(av, b0); c11 = c11.addingProduct(av, b1)
+        }
+        if rows > 2 {
+            av = GEMMVector(repeating: pa[2])
+            c20 = c20.addingProduct(av, b0); c21 = c21.addingProduct(av, b1)
+        }
+        if rows > 3 {
+            av = GEMMVector(repeating: pa[3])
+            c30 = c30.addingProduct(av, b0); c31 = c31.addingProduct(av, b1)
+        }
+        if rows > 4 {
+            av = GEMMVector(repeating: pa[4])
+            c40 = c40.addingProduct(av, b0); c41 = c41.addingProduct(av, b1)
+        }
+        if rows > 5 {
+            av = GEMMVector(repeating: pa[5])
+            c50 = c50.addingProduct(av, b0); c51 = c51.addingProduct(av, b1)
+        }
         pa += 6
-        pb += 2 * w
+        pb += bStride
     }
     var row = out
-    store.apply(c00, row, column: 0); store.apply(c01, row + w, column: w); row += ldo
-    store.apply(c10, row, column: 0); store.apply(c11, row + w, column: w); row += ldo
-    store.apply(c20, row, column: 0); store.apply(c21, row + w, column: w); row += ldo
-    store.apply(c30, row, column: 0); store.apply(c31, row + w, column: w); row += ldo
-    store.apply(c40, row, column: 0); store.apply(c41, row + w, column: w); row += ldo
-    store.apply(c50, row, column: 0); store.apply(c51, row + w, column: w)
+    store.apply(c00, row, column: 0); store.apply(c01, row + w, column: w)
+    if rows > 1 { row += ldo; store.apply(c10, row, column: 0); store.apply(c11, row + w, column: w) }
+    if rows > 2 { row += ldo; store.apply(c20, row, column: 0); store.apply(c21, row + w, column: w) }
+    if rows > 3 { row += ldo; store.apply(c30, row, column: 0); store.apply(c31, row + w, column: w) }
+    if rows > 4 { row += ldo; store.apply(c40, row, column: 0); store.apply(c41, row + w, column: w) }
+    if rows > 5 { row += ldo; store.apply(c50, row, column: 0); store.apply(c51, row + w, column: w) }
+}
+
+/// The micro-kernel for any row count 1...MR, each count compiled separately.
+@inline(__always)
+func gemmMicroKernel(rows: Int = gemmMR, kc: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
+                     bStride: Int = gemmNR, out: UnsafeMutablePointer<Float>, ldo: Int, store: TileStore) {
+    switch rows {
+    case 6: gemmMicroKernelFixed(rows: 6, kc: kc, a: a, b: b, bStride: bStride, out: out, ldo: ldo, store: store)
+    case 5: gemmMicroKernelFixed(rows: 5, kc: kc, a: a, b: b, bStride: bStride, out: out, ldo: ldo, store: store)
+    case 4: gemmMicroKernelFixed(rows: 4, kc: kc, a: a, b: b, bStride: bStride, out: out, ldo: ldo, store: store)
+    case 3: gemmMicroKernelFixed(rows: 3, kc: kc, a: a, b: b, bStride: bStride, out: out, ldo: ldo, store: store)
+    case 2: gemmMicroKernelFixed(rows: 2, kc: kc, a: a, b: b, bStride: bStride, out: out, ldo: ldo, store: store)
+    default: gemmMicroKernelFixed(rows: 1, kc: kc, a: a, b: b, bStride: bStride, out: out, ldo: ldo, store: store)
+    }
 }

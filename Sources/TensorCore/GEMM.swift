@@ -7,11 +7,17 @@
 //   ranges (whichever dimension has more tiles) and pack their own panels, so there is
 //   no barrier inside a GEMM. Every element of C is computed by the same sequence of
 //   operations whatever the thread count, so results are bit-identical across counts.
-// - M <= 8 (decoding) skips packing, which would cost as much as the product: with B
-//   stored (k, n), C's rows take in eight rows of B at a time (B streams once, in order;
-//   an earlier version walked narrow column strips of B down all K rows and ran 5-10x
-//   slower: a new page every step defeats the prefetcher). With B stored (n, k), each
-//   element is a dot product of contiguous rows.
+// - M <= 8 (decoding): packing B would cost as much as the product. With B stored (k, n)
+//   and M >= 3, only A is packed and the micro-kernel reads B's rows in place, one 16-wide
+//   strip per step, every row panel reusing the strip from L1; the micro-kernel is
+//   compiled for each row count, so 8 rows cost 6 + 2, not 6 + 6. With M <= 2, C's rows
+//   take in eight rows of B at a time (B streams once, in order). An earlier version
+//   walked 24-wide strips of B down all K rows for M = 1 and ran 5-10x slower: a new page
+//   every step defeats the prefetcher. With B stored (n, k) each element is a dot
+//   product of contiguous rows.
+// - B is packed row by row (long contiguous reads), not panel by panel (a 64-byte read
+//   from each of kc rows, strided), and for M <= 8 the packed block is 256 wide so it
+//   stays in L2.
 // - Products under ~64K multiply-adds run on the calling thread: waking a worker costs
 //   more than it saves.
 
@@ -54,7 +60,9 @@ public func gemm(transA: Transpose, transB: Transpose, m: Int, n: Int, k: Int,
         problem.scaleOnly(rows: 0..<m)
         return
     }
-    let path: GEMMPath = m > 8 ? .blocked : !transB ? .rowStream : !transA ? .dotProducts : .blocked
+    let path: GEMMPath = m > 8 ? .blocked
+        : transB ? (transA ? .blocked : .dotProducts)
+        : m <= 2 || n < gemmNR ? .rowStream : .unpackedB
     let share = GEMMShare(problem: problem, path: path, scratch: pool.scratch(thread: 0))
     if m * n * k < 65_536 || pool.threadCount == 1 {
         share.run(thread: 0, threadCount: 1)
@@ -77,7 +85,7 @@ struct GEMMShare: ParallelTask {
 }
 
 /// The three algorithms; the choice depends on the shape only, never on the thread count.
-enum GEMMPath { case blocked, rowStream, dotProducts }
+enum GEMMPath { case blocked, rowStream, dotProducts, unpackedB }
 
 /// One GEMM call's operands, and the serial algorithms each thread runs on its share.
 struct GEMMProblem {
@@ -99,6 +107,9 @@ struct GEMMProblem {
         case .dotProducts:
             let columns = splitRange(n, parts: count, part: thread, granule: 16)
             if !columns.isEmpty { runDotProducts(columns: columns) }
+        case .unpackedB:
+            let columns = splitRange(n, parts: count, part: thread, granule: gemmNR)
+            if !columns.isEmpty { runUnpackedB(columns: columns, scratch: scratch) }
         case .blocked:
             let rowTiles = (m + gemmMR - 1) / gemmMR, columnTiles = (n + gemmNR - 1) / gemmNR
             if rowTiles >= columnTiles {
@@ -127,9 +138,11 @@ struct GEMMProblem {
         let packedA = scratch.assumingMemoryBound(to: Float.self)
         let packedB = packedA + gemmMC * gemmKC
         let tile = packedB + gemmKC * (gemmNC + gemmNR)
+        // Few rows reuse each packed block little: keep it in L2 instead.
+        let blockWidth = m <= 8 ? 256 : gemmNC
         var jc = columns.lowerBound
         while jc < columns.upperBound {
-            let nc = min(gemmNC, columns.upperBound - jc)
+            let nc = min(blockWidth, columns.upperBound - jc)
             var pc = 0
             while pc < k {
                 let kc = min(gemmKC, k - pc)
@@ -154,10 +167,10 @@ struct GEMMProblem {
                             let out = c + (ic + ir) * ldc + jc + jr
                             var tileStore = store
                             tileStore.bias = store.bias.map { $0 + jr }
-                            if mr == gemmMR && nr == gemmNR {
-                                gemmMicroKernel(kc: kc, a: aPanel, b: bPanel, out: out, ldo: ldc, store: tileStore)
+                            if nr == gemmNR {
+                                gemmMicroKernel(rows: mr, kc: kc, a: aPanel, b: bPanel, out: out, ldo: ldc, store: tileStore)
                             } else {
-                                gemmMicroKernel(kc: kc, a: aPanel, b: bPanel, out: tile, ldo: gemmNR,
+                                gemmMicroKernel(rows: mr, kc: kc, a: aPanel, b: bPanel, out: tile, ldo: gemmNR,
                                                 store: TileStore(alpha: 1, beta: 0, bias: nil))
                                 storeEdge(tile, rows: mr, columns: nr, out: out, store: tileStore)
                             }
@@ -169,7 +182,7 @@ struct GEMMProblem {
                 }
                 pc += gemmKC
             }
-            jc += gemmNC
+            jc += blockWidth
         }
     }
 
@@ -241,6 +254,52 @@ struct GEMMProblem {
                 p += 8
             }
             jb += width
+        }
+    }
+
+    /// The small-M algorithm (3 to 8 rows) for a B stored (k, n): only A is packed; the
+    /// micro-kernel reads B's rows in place, one NR-wide strip at a time, and every row
+    /// panel of C reuses the strip from L1/L2. The last, narrow strip is copied padded.
+    func runUnpackedB(columns: Range<Int>, scratch: UnsafeMutableRawPointer) {
+        let packedA = scratch.assumingMemoryBound(to: Float.self)
+        let edgeStrip = packedA + gemmMC * gemmKC
+        let tile = edgeStrip + gemmKC * gemmNR
+        var pc = 0
+        while pc < k {
+            let kc = min(gemmKC, k - pc)
+            packA(into: packedA, row: 0, height: m, depth: pc, count: kc)
+            let first = pc == 0
+            var jr = columns.lowerBound
+            while jr < columns.upperBound {
+                let nr = min(gemmNR, columns.upperBound - jr)
+                var strip = UnsafePointer(b + pc * ldb + jr), stride = ldb
+                if nr < gemmNR {
+                    for p in 0..<kc {
+                        let source = b + (pc + p) * ldb + jr, target = edgeStrip + p * gemmNR
+                        for q in 0..<gemmNR { target[q] = q < nr ? source[q] : 0 }
+                    }
+                    strip = UnsafePointer(edgeStrip)
+                    stride = gemmNR
+                }
+                let store = first ? TileStore(alpha: alpha, beta: beta, bias: bias.map { $0 + jr })
+                                  : TileStore(alpha: alpha, beta: 1, bias: nil)
+                var ir = 0
+                while ir < m {
+                    let mr = min(gemmMR, m - ir)
+                    let aPanel = UnsafePointer(packedA + ir * kc)
+                    let out = c + ir * ldc + jr
+                    if nr == gemmNR {
+                        gemmMicroKernel(rows: mr, kc: kc, a: aPanel, b: strip, bStride: stride, out: out, ldo: ldc, store: store)
+                    } else {
+                        gemmMicroKernel(rows: mr, kc: kc, a: aPanel, b: strip, bStride: stride, out: tile, ldo: gemmNR,
+                                        store: TileStore(alpha: 1, beta: 0, bias: nil))
+                        storeEdge(tile, rows: mr, columns: nr, out: out, store: store)
+                    }
+                    ir += gemmMR
+                }
+                jr += gemmNR
+            }
+            pc += gemmKC
         }
     }
 
@@ -337,7 +396,22 @@ struct GEMMProblem {
     /// Packs op(B)[depth ..< depth+count, column ..< column+width] into NR-wide panels,
     /// each (count, NR) contiguous, zero-padding the last panel.
     private func packB(into packed: UnsafeMutablePointer<Float>, column: Int, width: Int, depth: Int, count: Int) {
-        var panel = 0
+        if !transB {
+            // Full panels: walk B's rows in order (long contiguous reads the prefetcher
+            // follows), scattering each row's NR-wide pieces to their panels.
+            let fullPanels = width / gemmNR
+            for p in 0..<count {
+                let source = b + (depth + p) * ldb + column
+                var target = packed + p * gemmNR
+                for q in 0..<fullPanels {
+                    storeVector(loadVector(source + q * gemmNR), target)
+                    storeVector(loadVector(source + q * gemmNR + GEMMVector.scalarCount), target + GEMMVector.scalarCount)
+                    target += count * gemmNR
+                }
+            }
+            if fullPanels * gemmNR == width { return }
+        }
+        var panel = transB ? 0 : width - width % gemmNR
         while panel < width {
             let columns = min(gemmNR, width - panel)
             let target = packed + panel * count
@@ -349,14 +423,6 @@ struct GEMMProblem {
                         for p in 0..<count { target[p * gemmNR + q] = source[p] }
                     } else {
                         for p in 0..<count { target[p * gemmNR + q] = 0 }
-                    }
-                }
-            } else if columns == gemmNR {
-                for p in 0..<count {
-                    let source = b + (depth + p) * ldb + column + panel
-                    let out = target + p * gemmNR
-                    for v in stride(from: 0, to: gemmNR, by: GEMMVector.scalarCount) {
-                        storeVector(loadVector(source + v), out + v)
                     }
                 }
             } else {

@@ -11,32 +11,21 @@
 public func crossEntropyForward(losses: UnsafeMutablePointer<Float>, logits: UnsafePointer<Float>,
                                 targets: UnsafePointer<Int32>, rows: Int, vocabulary: Int,
                                 pool: ThreadPool = .shared) {
-    let scratchFits = vocabulary * MemoryLayout<Float>.stride <= ThreadPool.scratchBytesPerThread
-    precondition(scratchFits, "crossEntropyForward: vocabulary \(vocabulary) exceeds the scratch buffer")
-    let task = CrossEntropyForward(losses: losses, logits: logits, targets: targets, rows: rows, v: vocabulary,
-                                   scratch: pool.scratch(thread: 0))
-    if rows * vocabulary < parallelThreshold || pool.threadCount == 1 {
-        task.run(thread: 0, threadCount: 1)
-    } else {
-        pool.run(task)
-    }
+    CrossEntropyForward(losses: losses, logits: logits, targets: targets, v: vocabulary)
+        .run(count: rows, work: rows * vocabulary, pool: pool)
 }
 
-private struct CrossEntropyForward: ParallelTask {
+private struct CrossEntropyForward: RangeTask {
     let losses: UnsafeMutablePointer<Float>, logits: UnsafePointer<Float>, targets: UnsafePointer<Int32>
-    let rows: Int, v: Int
-    /// Thread 0's scratch; each thread keeps its current row's probabilities in its own.
-    let scratch: UnsafeMutableRawPointer
+    let v: Int
 
-    func run(thread: Int, threadCount: Int) {
-        let probabilities = (scratch + thread * ThreadPool.scratchBytesPerThread).assumingMemoryBound(to: Float.self)
-        for i in splitRange(rows, parts: threadCount, part: thread) {
+    func run(_ range: Range<Int>) {
+        for i in range {
             let target = Int(targets[i])
             precondition(target < v, "crossEntropyForward: target \(target) at row \(i) is not below the vocabulary size \(v)")
             if target < 0 { losses[i] = 0; continue }
             let row = logits + i * v
-            let logSumExp = softmaxRow(out: probabilities, inp: row, count: v)
-            losses[i] = logSumExp - row[target]
+            losses[i] = logSumExpRow(row, count: v) - row[target]
         }
     }
 }
@@ -74,7 +63,7 @@ private struct CrossEntropyBackward: RangeTask {
             // Recompute the softmax in place: max, then exp and sum, then scale.
             var maxVector = KernelVector(repeating: -.infinity)
             var j = 0
-            while j < vectorEnd { maxVector = pointwiseMax(maxVector, loadKernelVector(row + j)); j += w }
+            while j < vectorEnd { maxVector = elementMax(maxVector, loadKernelVector(row + j)); j += w }
             var m = laneMax(maxVector)
             while j < v { m = max(m, row[j]); j += 1 }
             let mv = KernelVector(repeating: m)

@@ -62,13 +62,13 @@ private func reducePart(_ x: UnsafePointer<Float>, _ range: Range<Int>, _ kind: 
         }
     case .max:
         while i + 4 * w <= end {
-            a0 = pointwiseMax(a0, loadKernelVector(x + i)); a1 = pointwiseMax(a1, loadKernelVector(x + i + w))
-            a2 = pointwiseMax(a2, loadKernelVector(x + i + 2 * w)); a3 = pointwiseMax(a3, loadKernelVector(x + i + 3 * w))
+            a0 = elementMax(a0, loadKernelVector(x + i)); a1 = elementMax(a1, loadKernelVector(x + i + w))
+            a2 = elementMax(a2, loadKernelVector(x + i + 2 * w)); a3 = elementMax(a3, loadKernelVector(x + i + 3 * w))
             i += 4 * w
         }
     }
     if kind == .max {
-        var m = Double(laneMax(pointwiseMax(pointwiseMax(a0, a1), pointwiseMax(a2, a3))))
+        var m = Double(laneMax(elementMax(elementMax(a0, a1), elementMax(a2, a3))))
         while i < end { m = Swift.max(m, Double(x[i])); i += 1 }
         return m
     }

@@ -23,7 +23,7 @@ func softmaxRow(out: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>, cou
     let w = KernelVector.scalarCount, vectorEnd = count - count % w
     var maxVector = KernelVector(repeating: -.infinity)
     var j = 0
-    while j < vectorEnd { maxVector = pointwiseMax(maxVector, loadKernelVector(inp + j)); j += w }
+    while j < vectorEnd { maxVector = elementMax(maxVector, loadKernelVector(inp + j)); j += w }
     var m = laneMax(maxVector)
     while j < count { m = max(m, inp[j]); j += 1 }
     let mv = KernelVector(repeating: m)
@@ -42,6 +42,30 @@ func softmaxRow(out: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>, cou
     j = 0
     while j < vectorEnd { storeKernelVector(loadKernelVector(out + j) * sv, out + j); j += w }
     while j < count { out[j] *= scale; j += 1 }
+    return m + Float(_log(Double(sum)))
+}
+
+/// log Σ exp(inp[j]) over one row, stable (max subtracted), reading the row twice and
+/// writing nothing.
+@inline(__always)
+func logSumExpRow(_ inp: UnsafePointer<Float>, count: Int) -> Float {
+    let w = KernelVector.scalarCount, vectorEnd = count - count % w
+    var maxVector = KernelVector(repeating: -.infinity)
+    var j = 0
+    while j < vectorEnd { maxVector = elementMax(maxVector, loadKernelVector(inp + j)); j += w }
+    var m = laneMax(maxVector)
+    while j < count { m = max(m, inp[j]); j += 1 }
+    let mv = KernelVector(repeating: m)
+    var acc0 = KernelVector(), acc1 = KernelVector()
+    j = 0
+    while j + 2 * w <= vectorEnd {
+        acc0 += vectorExp(loadKernelVector(inp + j) - mv)
+        acc1 += vectorExp(loadKernelVector(inp + j + w) - mv)
+        j += 2 * w
+    }
+    while j < vectorEnd { acc0 += vectorExp(loadKernelVector(inp + j) - mv); j += w }
+    var sum = laneSum(acc0 + acc1)
+    while j < count { sum += scalarExp(inp[j] - m); j += 1 }
     return m + Float(_log(Double(sum)))
 }
 

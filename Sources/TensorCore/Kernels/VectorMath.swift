@@ -18,11 +18,15 @@ func storeKernelVector(_ v: KernelVector, _ p: UnsafeMutablePointer<Float>) {
 
 /// e^x lane by lane. Below -87.3 the result is exactly 0; above 88.3 it is clamped to
 /// e^88.3 (finite), which softmax-style callers never reach after subtracting the max.
-@inline(__always)
+@_transparent
 public func vectorExp(_ x: KernelVector) -> KernelVector {
     let log2e: Float = 1.442_695_04, ln2High: Float = 0.693_359_375, ln2Low: Float = -2.121_944_4e-4
-    let clamped = x.clamped(lowerBound: KernelVector(repeating: -87.3), upperBound: KernelVector(repeating: 88.3))
-    let n = (clamped * log2e).rounded(.toNearestOrEven)
+    let clamped = elementMin(elementMax(x, KernelVector(repeating: -87.3)), KernelVector(repeating: 88.3))
+    // Round x·log2(e) to the nearest integer n by adding 1.5·2²³: the sum's low mantissa
+    // bits are then n itself. (`rounded(_:)` and Int32 conversion on SIMD are generic
+    // calls per lane in Swift, 50x slower.)
+    let shifted = clamped * log2e + KernelVector(repeating: 12_582_912)
+    let n = shifted - KernelVector(repeating: 12_582_912)
     var r = clamped.addingProduct(n, KernelVector(repeating: -ln2High))
     r = r.addingProduct(n, KernelVector(repeating: -ln2Low))
     // Horner: (((((r/720 + 1/120) r + 1/24) r + 1/6) r + 1/2) r + 1) r + 1
@@ -33,14 +37,25 @@ public func vectorExp(_ x: KernelVector) -> KernelVector {
     p = KernelVector(repeating: 0.5).addingProduct(p, r)
     p = KernelVector(repeating: 1).addingProduct(p, r)
     p = KernelVector(repeating: 1).addingProduct(p, r)
-    let exponent = (SIMD8<Int32>(n, rounding: .towardZero) &+ 127) &<< 23
-    var result = p * unsafeBitCast(exponent, to: KernelVector.self)
-    result.replace(with: 0, where: x .< -87.3)
-    return result
+    let integer = unsafeBitCast(shifted, to: SIMD8<Int32>.self) &- 0x4B40_0000
+    let scale = unsafeBitCast((integer &+ 127) &<< 23, to: KernelVector.self)
+    return (p * scale).replacing(with: 0, where: x .< KernelVector(repeating: -87.3))
+}
+
+/// Lane-wise maximum (compiles to one vmaxps; `pointwiseMax` is a generic call).
+@_transparent
+public func elementMax(_ a: KernelVector, _ b: KernelVector) -> KernelVector {
+    a.replacing(with: b, where: b .> a)
+}
+
+/// Lane-wise minimum.
+@_transparent
+public func elementMin(_ a: KernelVector, _ b: KernelVector) -> KernelVector {
+    a.replacing(with: b, where: b .< a)
 }
 
 /// tanh lane by lane, as 1 - 2 / (e^(2x) + 1) (exact limits ±1 for large |x|).
-@inline(__always)
+@_transparent
 public func vectorTanh(_ x: KernelVector) -> KernelVector {
     let e = vectorExp(x + x)
     return 1 - 2 / (e + 1)
@@ -63,7 +78,7 @@ func laneSum(_ v: KernelVector) -> Float {
 /// Largest lane.
 @inline(__always)
 func laneMax(_ v: KernelVector) -> Float {
-    let h = pointwiseMax(v.lowHalf, v.highHalf)
-    let q = pointwiseMax(h.lowHalf, h.highHalf)
-    return Swift.max(q[0], q[1])
+    var m = v[0]
+    for i in 1..<KernelVector.scalarCount where v[i] > m { m = v[i] }
+    return m
 }
