@@ -7,6 +7,8 @@
 import PackageDescription
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 // MARK: - Code generation for the kernels
@@ -25,12 +27,18 @@ import Glibc
 //
 // The kernels are also optimised in debug builds (`swift test`): unoptimised SIMD code
 // is hundreds of times slower, and the tests run real GEMMs.
+//
+// SYNTH_PORTABLE=1 in the environment builds without the host-CPU flag (a binary for
+// other x86-64 machines; also how BENCHMARKS.md measures what the flag is worth). The
+// BuildTests then fail on purpose: such a build is tens of times slower.
 var kernelSettings: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
 #if arch(x86_64)
-kernelSettings.append(.unsafeFlags(["-target-cpu", "native"]))
-kernelSettings.append(.define("SYNTH_NATIVE_SIMD"))
-if hostHasAVX512() {
-    kernelSettings.append(.define("SYNTH_AVX512"))
+if getenv("SYNTH_PORTABLE") == nil {
+    kernelSettings.append(.unsafeFlags(["-target-cpu", "native"]))
+    kernelSettings.append(.define("SYNTH_NATIVE_SIMD"))
+    if hostHasAVX512() {
+        kernelSettings.append(.define("SYNTH_AVX512"))
+    }
 }
 #elseif arch(arm64)
 kernelSettings.append(.define("SYNTH_NATIVE_SIMD"))

@@ -229,16 +229,16 @@ struct GEMMProblem {
                     let row = c + i * ldc + jb
                     var j = 0
                     while j < vectorEnd {
-                        var sum = loadVector(row + j)
-                        sum = sum.addingProduct(v0, loadVector(b0 + j))
-                        sum = sum.addingProduct(v1, loadVector(b1 + j))
-                        sum = sum.addingProduct(v2, loadVector(b2 + j))
-                        sum = sum.addingProduct(v3, loadVector(b3 + j))
-                        sum = sum.addingProduct(v4, loadVector(b4 + j))
-                        sum = sum.addingProduct(v5, loadVector(b5 + j))
-                        sum = sum.addingProduct(v6, loadVector(b6 + j))
-                        sum = sum.addingProduct(v7, loadVector(b7 + j))
-                        storeVector(sum, row + j)
+                        // Two chains of four: half the latency of one chain of eight.
+                        var even = loadVector(row + j).addingProduct(v0, loadVector(b0 + j))
+                        var odd = v1 * loadVector(b1 + j)
+                        even = even.addingProduct(v2, loadVector(b2 + j))
+                        odd = odd.addingProduct(v3, loadVector(b3 + j))
+                        even = even.addingProduct(v4, loadVector(b4 + j))
+                        odd = odd.addingProduct(v5, loadVector(b5 + j))
+                        even = even.addingProduct(v6, loadVector(b6 + j))
+                        odd = odd.addingProduct(v7, loadVector(b7 + j))
+                        storeVector(even + odd, row + j)
                         j += w
                     }
                     while j < width {
