@@ -10,10 +10,13 @@
 // - M <= 8 (decoding): packing B would cost as much as the product. With B stored (k, n)
 //   and M >= 3, only A is packed and the micro-kernel reads B's rows in place, one 16-wide
 //   strip per step, every row panel reusing the strip from L1; the micro-kernel is
-//   compiled for each row count, so 8 rows cost 6 + 2, not 6 + 6. With M <= 2, C's rows
-//   take in eight rows of B at a time (B streams once, in order). An earlier version
-//   walked 24-wide strips of B down all K rows for M = 1 and ran 5-10x slower: a new page
-//   every step defeats the prefetcher. With B stored (n, k) each element is a dot
+//   compiled for each row count, so 8 rows cost 6 + 2, not 6 + 6 (packing B into 128-wide
+//   L2 blocks instead measured slower). With M <= 2, C's rows take in four rows of B at a
+//   time in two short FMA chains, B streaming once in order. Tried and dropped: eight rows
+//   at a time (with rows 12 KiB apart, nine streams share one L1 set: 30% slower), one
+//   chain of dependent FMAs (50% slower), narrow strips walked down all of K (5-10x
+//   slower: a new page every step defeats the prefetcher), a scalar C initialisation
+//   (it cost a third of a 1x128x512 product). With B stored (n, k) each element is a dot
 //   product of contiguous rows.
 // - B is packed row by row (long contiguous reads), not panel by panel (a 64-byte read
 //   from each of kc rows, strided), and for M <= 8 the packed block is 256 wide so it
@@ -33,7 +36,7 @@ let gemmMC = 96
 let gemmNC = 2048
 /// Columns of C updated at a time on the small-M path: wide for one row (long runs of B
 /// for the prefetcher), narrower as rows are added (C's block stays in L1).
-func gemmRowBlock(rows: Int) -> Int { max(512, 2048 >> max(0, rows - 1)) }
+func gemmRowBlock(rows: Int) -> Int { max(512, 4096 >> max(0, rows - 1)) }
 
 /// General matrix multiply on row-major Float32: `C = alpha * op(A) * op(B) + beta * C`,
 /// plus `bias[j]` added to every row of C when given.
@@ -189,16 +192,29 @@ struct GEMMProblem {
     /// Sets C[rows, columns] to `beta * C + bias` (no read of C when beta is 0): the start
     /// of the small-M paths, which then accumulate `alpha * op(A) op(B)` into C.
     private func initialise(rows: Range<Int>, columns: Range<Int>) {
+        let w = GEMMVector.scalarCount
         for i in rows {
             let row = c + i * ldc
-            for j in columns {
-                let old: Float = beta == 0 ? 0 : beta * row[j]
-                row[j] = old + (bias?[j] ?? 0)
+            var j = columns.lowerBound
+            if beta == 0 && bias == nil {
+                (row + j).update(repeating: 0, count: columns.count)
+                continue
+            }
+            let betaVector = GEMMVector(repeating: beta)
+            while j + w <= columns.upperBound {
+                var value = beta == 0 ? GEMMVector() : loadVector(row + j) * betaVector
+                if let bias { value += loadVector(bias + j) }
+                storeVector(value, row + j)
+                j += w
+            }
+            while j < columns.upperBound {
+                row[j] = (beta == 0 ? 0 : beta * row[j]) + (bias?[j] ?? 0)
+                j += 1
             }
         }
     }
 
-    /// The small-M algorithm for a B stored (k, n): C's rows take in B's rows eight depths
+    /// The small-M algorithm for a B stored (k, n): C's rows take in B's rows four depths
     /// at a time, so B streams from memory once, row by row, and C's block stays in L1.
     func runRowStream(columns: Range<Int>) {
         let w = GEMMVector.scalarCount
@@ -209,49 +225,34 @@ struct GEMMProblem {
             let vectorEnd = width - width % w
             var p = 0
             while p < k {
-                let depth = min(8, k - p)
+                let depth = min(4, k - p)
                 let b0 = b + p * ldb + jb
                 let b1 = depth > 1 ? b0 + ldb : b0, b2 = depth > 2 ? b0 + 2 * ldb : b0
-                let b3 = depth > 3 ? b0 + 3 * ldb : b0, b4 = depth > 4 ? b0 + 4 * ldb : b0
-                let b5 = depth > 5 ? b0 + 5 * ldb : b0, b6 = depth > 6 ? b0 + 6 * ldb : b0
-                let b7 = depth > 7 ? b0 + 7 * ldb : b0
+                let b3 = depth > 3 ? b0 + 3 * ldb : b0
                 for i in 0..<m {
                     // Depths past k get a zero weight and re-read row p: same result, no branch.
                     let a0 = alpha * opA(i, p)
                     let a1 = depth > 1 ? alpha * opA(i, p + 1) : 0, a2 = depth > 2 ? alpha * opA(i, p + 2) : 0
-                    let a3 = depth > 3 ? alpha * opA(i, p + 3) : 0, a4 = depth > 4 ? alpha * opA(i, p + 4) : 0
-                    let a5 = depth > 5 ? alpha * opA(i, p + 5) : 0, a6 = depth > 6 ? alpha * opA(i, p + 6) : 0
-                    let a7 = depth > 7 ? alpha * opA(i, p + 7) : 0
+                    let a3 = depth > 3 ? alpha * opA(i, p + 3) : 0
                     let v0 = GEMMVector(repeating: a0), v1 = GEMMVector(repeating: a1)
                     let v2 = GEMMVector(repeating: a2), v3 = GEMMVector(repeating: a3)
-                    let v4 = GEMMVector(repeating: a4), v5 = GEMMVector(repeating: a5)
-                    let v6 = GEMMVector(repeating: a6), v7 = GEMMVector(repeating: a7)
                     let row = c + i * ldc + jb
                     var j = 0
                     while j < vectorEnd {
-                        // Two chains of four: half the latency of one chain of eight.
-                        var even = loadVector(row + j).addingProduct(v0, loadVector(b0 + j))
-                        var odd = v1 * loadVector(b1 + j)
-                        even = even.addingProduct(v2, loadVector(b2 + j))
-                        odd = odd.addingProduct(v3, loadVector(b3 + j))
-                        even = even.addingProduct(v4, loadVector(b4 + j))
-                        odd = odd.addingProduct(v5, loadVector(b5 + j))
-                        even = even.addingProduct(v6, loadVector(b6 + j))
-                        odd = odd.addingProduct(v7, loadVector(b7 + j))
+                        // Two chains of two: short latency, so many vectors are in flight.
+                        let even = loadVector(row + j).addingProduct(v0, loadVector(b0 + j)).addingProduct(v2, loadVector(b2 + j))
+                        let odd = (v1 * loadVector(b1 + j)).addingProduct(v3, loadVector(b3 + j))
                         storeVector(even + odd, row + j)
                         j += w
                     }
                     while j < width {
-                        var sum = row[j]
-                        sum = sum.addingProduct(a0, b0[j]); sum = sum.addingProduct(a1, b1[j])
-                        sum = sum.addingProduct(a2, b2[j]); sum = sum.addingProduct(a3, b3[j])
-                        sum = sum.addingProduct(a4, b4[j]); sum = sum.addingProduct(a5, b5[j])
-                        sum = sum.addingProduct(a6, b6[j]); sum = sum.addingProduct(a7, b7[j])
-                        row[j] = sum
+                        let even = row[j].addingProduct(a0, b0[j]).addingProduct(a2, b2[j])
+                        let odd = (a1 * b1[j]).addingProduct(a3, b3[j])
+                        row[j] = even + odd
                         j += 1
                     }
                 }
-                p += 8
+                p += 4
             }
             jb += width
         }
