@@ -70,14 +70,16 @@ let package = Package(
     dependencies: [],
     targets: [
         .target(name: "TensorCore", swiftSettings: kernelSettings),
-        .target(name: "SynthKit", dependencies: ["TensorCore"], swiftSettings: kernelSettings),
+        .target(name: "BPE", swiftSettings: kernelSettings),
+        .target(name: "SynthKit", dependencies: ["TensorCore", "BPE"], swiftSettings: kernelSettings),
         .executableTarget(name: "SynthCLI", dependencies: ["SynthKit"], swiftSettings: kernelSettings),
-        .executableTarget(name: "SynthBench", dependencies: ["SynthKit", "TensorCore"], swiftSettings: kernelSettings),
+        .executableTarget(name: "SynthBench", dependencies: ["SynthKit", "TensorCore", "BPE"], swiftSettings: kernelSettings),
         .testTarget(
             name: "TensorCoreTests", dependencies: ["TensorCore"], swiftSettings: kernelSettings,
             // Exporting the test binary's symbols lets AllocationCounter.swift count every
             // heap allocation in the process (the "kernels do not allocate" test).
             linkerSettings: [.unsafeFlags(["-Xlinker", "--export-dynamic"], .when(platforms: [.linux]))]),
+        .testTarget(name: "BPETests", dependencies: ["BPE"], swiftSettings: kernelSettings),
         .testTarget(name: "SynthCLITests", dependencies: ["SynthCLI"]),
     ]
 )

@@ -1,0 +1,151 @@
+import Foundation
+
+/// A byte-level BPE tokenizer: 256 byte tokens, then one token per merge, then the
+/// special tokens.
+///
+/// Immutable and shareable across threads; encoding goes through an ``Encoder``, which
+/// keeps a per-thread cache of chunk encodings.
+public final class Tokenizer: Sendable {
+    /// How text is split into chunks before merging.
+    public let pattern: SplitPattern
+    /// Merge `i` joins tokens `merges[i].0` and `merges[i].1` into token `256 + i`.
+    public let merges: [(Int32, Int32)]
+    /// Special tokens by name, with ids after the merged tokens.
+    public let specialTokens: [String: Int32]
+    /// Bytes of every non-special token, by id.
+    let tokenBytes: [[UInt8]]
+    /// Merged id for each mergeable pair.
+    let pairs: PairTable
+
+    /// Number of ordinary (byte and merged) tokens.
+    public var mergeableCount: Int { 256 + merges.count }
+    /// All ids, specials included.
+    public var vocabularySize: Int { mergeableCount + specialTokens.count }
+
+    /// Builds a tokenizer from merges in order and special token names (given ids after
+    /// the merges, in the order given). Throws if a merge names a token not yet defined
+    /// or a special token is empty or repeated.
+    public init(pattern: SplitPattern, merges: [(Int32, Int32)], specialTokens names: [String]) throws {
+        self.pattern = pattern
+        self.merges = merges
+        var bytes = (0..<256).map { [UInt8($0)] }
+        var table = PairTable(capacity: merges.count)
+        for (index, (left, right)) in merges.enumerated() {
+            let id = 256 + index
+            guard left >= 0, right >= 0, Int(left) < id, Int(right) < id else {
+                throw BPEError.corruptFile(path: "merges", reason: "merge \(index) joins (\(left), \(right)), but only ids below \(id) exist at that point")
+            }
+            guard table.find(left, right) == nil else {
+                throw BPEError.corruptFile(path: "merges", reason: "merge \(index) repeats the pair (\(left), \(right))")
+            }
+            table.insert(left, right, Int32(id))
+            bytes.append(bytes[Int(left)] + bytes[Int(right)])
+        }
+        tokenBytes = bytes
+        pairs = table
+        var specials: [String: Int32] = [:]
+        for (offset, name) in names.enumerated() {
+            guard !name.isEmpty else { throw BPEError.invalidSpecialToken(name, reason: "empty") }
+            guard specials[name] == nil else { throw BPEError.invalidSpecialToken(name, reason: "given twice") }
+            specials[name] = Int32(256 + merges.count + offset)
+        }
+        specialTokens = specials
+    }
+
+    /// A tokenizer with no merges: every byte is a token (character-level experiments).
+    public static func bytes(specialTokens: [String] = []) throws -> Tokenizer {
+        try Tokenizer(pattern: .cl100k, merges: [], specialTokens: specialTokens)
+    }
+
+    /// Special token names in id order.
+    public var specialTokenNames: [String] {
+        specialTokens.sorted { $0.value < $1.value }.map(\.key)
+    }
+
+    /// The bytes a token stands for (a special token's name for a special id).
+    public func bytes(of id: Int32) throws -> [UInt8] {
+        let index = Int(id)
+        if index >= 0 && index < tokenBytes.count { return tokenBytes[index] }
+        if let name = specialTokens.first(where: { $0.value == id })?.key { return Array(name.utf8) }
+        throw BPEError.unknownTokenId(index, vocabularySize: vocabularySize)
+    }
+
+    /// Bytes of a sequence of ids; throws on an id outside the vocabulary.
+    public func decode(_ ids: [Int32]) throws -> [UInt8] {
+        let specialsById = Dictionary(uniqueKeysWithValues: specialTokens.map { ($0.value, Array($0.key.utf8)) })
+        var out: [UInt8] = []
+        out.reserveCapacity(ids.count * 4)
+        for id in ids {
+            let index = Int(id)
+            if index >= 0 && index < tokenBytes.count {
+                out.append(contentsOf: tokenBytes[index])
+            } else if let name = specialsById[id] {
+                out.append(contentsOf: name)
+            } else {
+                throw BPEError.unknownTokenId(index, vocabularySize: vocabularySize)
+            }
+        }
+        return out
+    }
+
+    /// Encodes `bytes` with a fresh encoder (use ``makeEncoder()`` to keep a cache).
+    public func encode(_ bytes: [UInt8], allowedSpecial: Set<String> = []) throws -> [Int32] {
+        var encoder = makeEncoder()
+        return try encoder.encode(bytes, allowedSpecial: allowedSpecial)
+    }
+
+    /// Encodes a string's UTF-8 bytes.
+    public func encode(_ text: String, allowedSpecial: Set<String> = []) throws -> [Int32] {
+        try encode(Array(text.utf8), allowedSpecial: allowedSpecial)
+    }
+
+    /// A new encoder with its own cache; one per thread.
+    public func makeEncoder() -> Encoder { Encoder(tokenizer: self) }
+}
+
+/// Merged id of each mergeable pair of ids: an open-addressing table keyed by the pair.
+struct PairTable: Sendable {
+    private var keys: [UInt64]
+    private var values: [Int32]
+    private let mask: Int
+    private static let empty = UInt64.max
+
+    init(capacity: Int) {
+        var size = 64
+        while size < capacity * 2 { size <<= 1 }
+        keys = [UInt64](repeating: PairTable.empty, count: size)
+        values = [Int32](repeating: -1, count: size)
+        mask = size - 1
+    }
+
+    @inline(__always) static func key(_ left: Int32, _ right: Int32) -> UInt64 {
+        UInt64(UInt32(bitPattern: left)) << 32 | UInt64(UInt32(bitPattern: right))
+    }
+
+    @inline(__always) static func slot(_ key: UInt64, _ mask: Int) -> Int {
+        Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 32) & mask
+    }
+
+    mutating func insert(_ left: Int32, _ right: Int32, _ value: Int32) {
+        let key = PairTable.key(left, right)
+        var slot = PairTable.slot(key, mask)
+        while keys[slot] != PairTable.empty && keys[slot] != key { slot = (slot + 1) & mask }
+        keys[slot] = key
+        values[slot] = value
+    }
+
+    /// The merged id of (left, right), or nil.
+    @inline(__always)
+    func find(_ left: Int32, _ right: Int32) -> Int32? {
+        let key = PairTable.key(left, right)
+        var slot = PairTable.slot(key, mask)
+        return keys.withUnsafeBufferPointer { keys in
+            while true {
+                let stored = keys[slot]
+                if stored == key { return values[slot] }
+                if stored == PairTable.empty { return nil }
+                slot = (slot + 1) & mask
+            }
+        }
+    }
+}
