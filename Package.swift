@@ -72,7 +72,7 @@ let package = Package(
         .target(name: "TensorCore", swiftSettings: kernelSettings),
         .target(name: "BPE", swiftSettings: kernelSettings),
         .target(name: "SynthKit", dependencies: ["TensorCore", "BPE"], swiftSettings: kernelSettings),
-        .executableTarget(name: "SynthCLI", dependencies: ["SynthKit"], swiftSettings: kernelSettings),
+        .executableTarget(name: "SynthCLI", dependencies: ["SynthKit", "BPE"], swiftSettings: kernelSettings),
         .executableTarget(name: "SynthBench", dependencies: ["SynthKit", "TensorCore", "BPE"], swiftSettings: kernelSettings),
         .testTarget(
             name: "TensorCoreTests", dependencies: ["TensorCore"], swiftSettings: kernelSettings,
