@@ -14,7 +14,7 @@ public final class Tokenizer: Sendable {
     public let specialTokens: [String: Int32]
     /// Bytes of every non-special token, by id.
     let tokenBytes: [[UInt8]]
-    /// Merged id for each mergeable pair.
+    /// Merged id for each mergeable pair (see ``rankTable(tokenBytes:)``).
     let pairs: PairTable
 
     /// Number of ordinary (byte and merged) tokens.
@@ -29,20 +29,20 @@ public final class Tokenizer: Sendable {
         self.pattern = pattern
         self.merges = merges
         var bytes = (0..<256).map { [UInt8($0)] }
-        var table = PairTable(capacity: merges.count)
+        var declared = PairTable(capacity: merges.count)
         for (index, (left, right)) in merges.enumerated() {
             let id = 256 + index
             guard left >= 0, right >= 0, Int(left) < id, Int(right) < id else {
                 throw BPEError.corruptFile(path: "merges", reason: "merge \(index) joins (\(left), \(right)), but only ids below \(id) exist at that point")
             }
-            guard table.find(left, right) == nil else {
+            guard declared.find(left, right) == nil else {
                 throw BPEError.corruptFile(path: "merges", reason: "merge \(index) repeats the pair (\(left), \(right))")
             }
-            table.insert(left, right, Int32(id))
+            declared.insert(left, right, Int32(id))
             bytes.append(bytes[Int(left)] + bytes[Int(right)])
         }
         tokenBytes = bytes
-        pairs = table
+        pairs = Tokenizer.rankTable(tokenBytes: bytes)
         var specials: [String: Int32] = [:]
         for (offset, name) in names.enumerated() {
             guard !name.isEmpty else { throw BPEError.invalidSpecialToken(name, reason: "empty") }
@@ -50,6 +50,31 @@ public final class Tokenizer: Sendable {
             specials[name] = Int32(256 + merges.count + offset)
         }
         specialTokens = specials
+    }
+
+    /// Every pair of tokens whose bytes together are a token, mapped to that token's id
+    /// (the lowest, if two merges made the same bytes). Merging by this table is
+    /// tiktoken's rule — a pair merges if its concatenated bytes have a rank — which is
+    /// what makes Synth, tiktoken and a Hugging Face export agree on the same ranks.
+    static func rankTable(tokenBytes: [[UInt8]]) -> PairTable {
+        var idOfBytes = ByteHashTable(capacity: tokenBytes.count)
+        for (id, bytes) in tokenBytes.enumerated() {
+            bytes.withUnsafeBufferPointer { _ = idOfBytes.findOrInsert($0, initial: id) }
+        }
+        var table = PairTable(capacity: tokenBytes.count * 4)
+        for id in 256..<tokenBytes.count {
+            let bytes = tokenBytes[id]
+            guard idOfBytes.values[bytes.withUnsafeBufferPointer { idOfBytes.find($0)! }] == id else { continue }
+            bytes.withUnsafeBufferPointer { buffer in
+                for split in 1..<buffer.count {
+                    guard let left = idOfBytes.find(UnsafeBufferPointer(rebasing: buffer[..<split])),
+                          let right = idOfBytes.find(UnsafeBufferPointer(rebasing: buffer[split...])) else { continue }
+                    let leftId = Int32(idOfBytes.values[left]), rightId = Int32(idOfBytes.values[right])
+                    if table.find(leftId, rightId) == nil { table.insert(leftId, rightId, Int32(id)) }
+                }
+            }
+        }
+        return table
     }
 
     /// A tokenizer with no merges: every byte is a token (character-level experiments).

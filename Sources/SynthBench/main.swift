@@ -10,6 +10,9 @@ Suites:
              [--quick] only (1024,1024,1024) and the decode shapes
   peak       the machine's FMA peak, GFLOP/s per thread count
   kernels    GB/s of layer norm, GELU, softmax, cross-entropy next to a plain copy
+  tokenizer  BPE training time and peak memory, encode MB/s (1 thread and all)
+             [--input FILE] [--repeat N] [--vocab N,N] [--save DIR]
+             (default: ../shared/corpora/tinyshakespeare/input.txt, vocab 8192,32768)
 
 Every suite prints a table, or with --json one JSON object per line with
 suite, case, threads, metric, value, unit (and suite-specific fields).
@@ -51,6 +54,18 @@ func main() -> Int32 {
         case "kernels":
             try arguments.finish()
             try runKernelSuite(threads: threads, reporter: &reporter)
+        case "tokenizer":
+            let input = try arguments.value("--input") ?? "../shared/corpora/tinyshakespeare/input.txt"
+            let repeats = try arguments.integer("--repeat", default: 1, in: 1...1000)!
+            let vocabularies = try (arguments.value("--vocab") ?? "8192,32768").split(separator: ",").map { text -> Int in
+                guard let value = Int(text), value >= 256 else { throw UsageError("--vocab expects sizes like 8192,32768") }
+                return value
+            }
+            let save = try arguments.value("--save")
+            try arguments.finish()
+            let counts = threads.count > 1 ? threads : Array(Set([1] + threads)).sorted()
+            try runTokenizerSuite(input: input, repeats: repeats, vocabularies: vocabularies, threads: counts,
+                                  saveDirectory: save, reporter: &reporter)
         default:
             throw UsageError("unknown suite '\(suite)'")
         }

@@ -8,23 +8,23 @@ final class EncoderTests: XCTestCase {
             vocabularySize: 256 + 200 + 3, minimumFrequency: 1, specialTokens: ["<|eos|>", "<|row|>", "<|ro|>"]))
     }()
 
-    /// minbpe's encode: within each chunk, repeatedly merge the adjacent pair whose merge
-    /// came first, until none is mergeable.
+    /// tiktoken's educational encode: within each chunk, repeatedly merge the adjacent
+    /// pair of byte strings whose concatenation has the lowest rank (leftmost on ties).
     func referenceEncode(_ tokenizer: Tokenizer, _ bytes: [UInt8]) -> [Int32] {
-        var rank: [[Int32]: Int32] = [:]
-        for (index, merge) in tokenizer.merges.enumerated() { rank[[merge.0, merge.1]] = Int32(256 + index) }
+        var rank: [[UInt8]: Int32] = [:]
+        for id in (0..<tokenizer.mergeableCount).reversed() { rank[try! tokenizer.bytes(of: Int32(id))] = Int32(id) }
         return PreTokenizer(pattern: tokenizer.pattern).chunks(bytes).flatMap { chunk -> [Int32] in
-            var ids = chunk.map { Int32($0) }
-            while ids.count > 1 {
+            var parts = chunk.map { [$0] }
+            while parts.count > 1 {
                 var best: (Int32, Int)? = nil
-                for i in 0..<(ids.count - 1) {
-                    if let r = rank[[ids[i], ids[i + 1]]], best == nil || r < best!.0 { best = (r, i) }
+                for i in 0..<(parts.count - 1) {
+                    if let r = rank[parts[i] + parts[i + 1]], best == nil || r < best!.0 { best = (r, i) }
                 }
-                guard let (r, i) = best else { break }
-                ids[i] = r
-                ids.remove(at: i + 1)
+                guard let (_, i) = best else { break }
+                parts[i] += parts[i + 1]
+                parts.remove(at: i + 1)
             }
-            return ids
+            return parts.map { rank[$0]! }
         }
     }
 
