@@ -72,13 +72,13 @@ public struct Encoder {
     public mutating func encodeOrdinary(_ bytes: UnsafeBufferPointer<UInt8>, into out: inout [Int32]) {
         guard !bytes.isEmpty else { return }
         if tokenizer.merges.isEmpty {
-            for byte in bytes { out.append(Int32(byte)) }
+            for byte in bytes { out.append(tokenizer.byteIds[Int(byte)]) }
             return
         }
         preTokenizer.split(bytes) { range in
             let chunk = UnsafeBufferPointer(rebasing: bytes[range])
             if chunk.count == 1 {
-                out.append(Int32(chunk[0]))
+                out.append(tokenizer.byteIds[Int(chunk[0])])
             } else if chunk.count <= Encoder.cachedChunkLimit {
                 encodeCached(chunk, into: &out)
             } else {
@@ -114,7 +114,8 @@ public struct Encoder {
         let pairs = tokenizer.pairs
         symbols.removeAll(keepingCapacity: true)
         ranks.removeAll(keepingCapacity: true)
-        for byte in chunk { symbols.append(Int32(byte)) }
+        let byteIds = tokenizer.byteIds
+        for byte in chunk { symbols.append(byteIds[Int(byte)]) }
         for i in 0..<(symbols.count - 1) { ranks.append(pairs.find(symbols[i], symbols[i + 1]) ?? .max) }
         while true {
             var best = Int32.max, at = -1
@@ -136,7 +137,7 @@ public struct Encoder {
     private func mergeWithHeap(_ chunk: UnsafeBufferPointer<UInt8>, into out: inout [Int32]) {
         let pairs = tokenizer.pairs
         let n = chunk.count
-        var symbol = chunk.map { Int32($0) }
+        var symbol = chunk.map { tokenizer.byteIds[Int($0)] }
         var next = Array(1...n)             // n = none
         var previous = Array(-1..<(n - 1))  // -1 = none
         var alive = [Bool](repeating: true, count: n)

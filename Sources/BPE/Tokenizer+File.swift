@@ -14,7 +14,11 @@ extension Tokenizer {
     /// The file's JSON text.
     public func fileData() -> Data {
         var text = "{\"format\": \"\(Tokenizer.fileFormat)\", \"version\": \(Tokenizer.fileVersion), "
-        text += "\"pattern\": \"\(pattern.rawValue)\",\n\"special_tokens\": ["
+        text += "\"pattern\": \"\(pattern.rawValue)\",\n"
+        if byteOrder != (0...255).map({ UInt8($0) }) {
+            text += "\"byte_order\": [" + byteOrder.map(String.init).joined(separator: ", ") + "],\n"
+        }
+        text += "\"special_tokens\": ["
         text += specialTokenNames.map(jsonString).joined(separator: ", ")
         text += "],\n\"merges\": [\n"
         text += merges.map { "[\($0.0), \($0.1)]" }.joined(separator: ",\n")
@@ -72,8 +76,15 @@ extension Tokenizer {
             }
             merges.append((Int32(pair[0]), Int32(pair[1])))
         }
+        var byteOrder = (0...255).map { UInt8($0) }
+        if let order = root["byte_order"] {
+            guard let values = order as? [Int], values.count == 256, values.allSatisfy({ (0...255).contains($0) }) else {
+                throw corrupt("\"byte_order\" must list the 256 bytes")
+            }
+            byteOrder = values.map { UInt8($0) }
+        }
         do {
-            return try Tokenizer(pattern: pattern, merges: merges, specialTokens: specials)
+            return try Tokenizer(pattern: pattern, merges: merges, specialTokens: specials, byteOrder: byteOrder)
         } catch let error as BPEError {
             throw corrupt("\(error)")
         }

@@ -10,6 +10,11 @@ public final class Tokenizer: Sendable {
     public let pattern: SplitPattern
     /// Merge `i` joins tokens `merges[i].0` and `merges[i].1` into token `256 + i`.
     public let merges: [(Int32, Int32)]
+    /// The byte each of the ids 0..<256 stands for: the identity for tokenizers trained
+    /// here, another order for imported ones (GPT-2 and cl100k order bytes differently).
+    public let byteOrder: [UInt8]
+    /// The id of each byte (the inverse of `byteOrder`).
+    let byteIds: [Int32]
     /// Special tokens by name, with ids after the merged tokens.
     public let specialTokens: [String: Int32]
     /// Bytes of every non-special token, by id.
@@ -23,12 +28,21 @@ public final class Tokenizer: Sendable {
     public var vocabularySize: Int { mergeableCount + specialTokens.count }
 
     /// Builds a tokenizer from merges in order and special token names (given ids after
-    /// the merges, in the order given). Throws if a merge names a token not yet defined
-    /// or a special token is empty or repeated.
-    public init(pattern: SplitPattern, merges: [(Int32, Int32)], specialTokens names: [String]) throws {
+    /// the merges, in the order given). Throws if a merge names a token not yet defined,
+    /// `byteOrder` is not a permutation of the 256 bytes, or a special token is empty or
+    /// repeated.
+    public init(pattern: SplitPattern, merges: [(Int32, Int32)], specialTokens names: [String],
+                byteOrder: [UInt8] = (0...255).map { UInt8($0) }) throws {
         self.pattern = pattern
         self.merges = merges
-        var bytes = (0..<256).map { [UInt8($0)] }
+        guard byteOrder.count == 256, Set(byteOrder).count == 256 else {
+            throw BPEError.corruptFile(path: "byte order", reason: "the first 256 tokens must be the 256 single bytes, each once")
+        }
+        self.byteOrder = byteOrder
+        var inverse = [Int32](repeating: 0, count: 256)
+        for (id, byte) in byteOrder.enumerated() { inverse[Int(byte)] = Int32(id) }
+        byteIds = inverse
+        var bytes = byteOrder.map { [$0] }
         var declared = PairTable(capacity: merges.count)
         for (index, (left, right)) in merges.enumerated() {
             let id = 256 + index
@@ -75,6 +89,42 @@ public final class Tokenizer: Sendable {
             }
         }
         return table
+    }
+
+    /// Builds a tokenizer from tokens in rank order (as tiktoken and Hugging Face files
+    /// list them): the first 256 must be the single bytes, and each later token must be
+    /// what BPE makes of its bytes with the earlier tokens — two of them joined. The
+    /// merges are recovered that way (as minbpe does for GPT-4's ranks).
+    public convenience init(pattern: SplitPattern, rankedTokens: [[UInt8]], specialTokens names: [String],
+                            source: String) throws {
+        func corrupt(_ reason: String) -> BPEError { .corruptFile(path: source, reason: reason) }
+        guard rankedTokens.count >= 256, rankedTokens[..<256].allSatisfy({ $0.count == 1 }) else {
+            throw corrupt("the first 256 tokens must be single bytes")
+        }
+        var rank: [[UInt8]: Int32] = [:]
+        for (index, token) in rankedTokens.enumerated() {
+            guard rank[token] == nil else { throw corrupt("token \(index) repeats the bytes of token \(rank[token]!)") }
+            rank[token] = Int32(index)
+        }
+        var merges: [(Int32, Int32)] = []
+        merges.reserveCapacity(rankedTokens.count - 256)
+        for index in 256..<rankedTokens.count {
+            var parts = rankedTokens[index].map { [$0] }
+            while parts.count > 2 {
+                var best: (Int32, Int)? = nil
+                for i in 0..<(parts.count - 1) {
+                    if let r = rank[parts[i] + parts[i + 1]], r < index, best == nil || r < best!.0 { best = (r, i) }
+                }
+                guard let (_, i) = best else { break }
+                parts[i] += parts[i + 1]
+                parts.remove(at: i + 1)
+            }
+            guard parts.count == 2 else {
+                throw corrupt("token \(index) cannot be made by joining two earlier tokens")
+            }
+            merges.append((rank[parts[0]]!, rank[parts[1]]!))
+        }
+        try self.init(pattern: pattern, merges: merges, specialTokens: names, byteOrder: rankedTokens[..<256].map { $0[0] })
     }
 
     /// A tokenizer with no merges: every byte is a token (character-level experiments).

@@ -11,6 +11,8 @@ struct TokenizerCommand: Command {
            synth tokenizer encode --tokenizer FILE [--allow-special] [--binary] [--threads N]
            synth tokenizer decode --tokenizer FILE [--binary]
            synth tokenizer info --tokenizer FILE
+           synth tokenizer convert --input FILE --to hf|tiktoken|synth --out FILE
+                                   [--digits single] [--special TOKEN...]
 
     train    Learns merges from the files (streamed, never held whole) with the GPT-4
              split pattern; --digits single splits numbers into single digits (better
@@ -22,6 +24,10 @@ struct TokenizerCommand: Command {
     decode   Reads ids (decimal, or uint32 with --binary) and writes the bytes.
     info     Prints the vocabulary size, the split pattern, the special tokens and the
              longest tokens.
+    convert  Between Synth's tokenizer.json, Hugging Face's tokenizer.json (ByteLevel BPE)
+             and tiktoken's rank file; the input's format is recognised from its content.
+             A tiktoken file holds neither the split pattern nor special tokens: give them
+             with --digits and --special (default: cl100k, no special tokens).
     """
 
     static func run(_ arguments: inout Arguments) throws -> Int32 {
@@ -31,7 +37,8 @@ struct TokenizerCommand: Command {
         case "encode": return try encode(&arguments)
         case "decode": return try decode(&arguments)
         case "info": return try info(&arguments)
-        default: throw UsageError("unknown action '\(action)': expected train, encode, decode or info")
+        case "convert": return try convert(&arguments)
+        default: throw UsageError("unknown action '\(action)': expected train, encode, decode, info or convert")
         }
     }
 
@@ -120,6 +127,37 @@ struct TokenizerCommand: Command {
             }
         }
         FileHandle.standardOutput.write(Data(try tokenizer.decode(ids)))
+        return ExitStatus.success
+    }
+
+    private static func convert(_ arguments: inout Arguments) throws -> Int32 {
+        guard let input = try arguments.value("--input") else { throw UsageError("--input FILE is required") }
+        guard let target = try arguments.value("--to") else { throw UsageError("--to hf|tiktoken|synth is required") }
+        guard ["hf", "tiktoken", "synth"].contains(target) else {
+            throw UsageError("--to expects hf, tiktoken or synth, got '\(target)'")
+        }
+        guard let out = try arguments.value("--out") else { throw UsageError("--out FILE is required") }
+        let digits = try arguments.value("--digits")
+        let specials = try expandSpecialTokens(try arguments.values("--special"))
+        try arguments.finish()
+        guard let data = FileManager.default.contents(atPath: input) else {
+            throw BPEError.unreadableFile(path: input, reason: "no such file or not readable")
+        }
+        let tokenizer: Tokenizer
+        let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+        if object?["format"] as? String == "synth-bpe" {
+            tokenizer = try Tokenizer.load(data, path: input)
+        } else if object?["model"] != nil {
+            tokenizer = try Tokenizer.fromHuggingFace(data, source: input)
+        } else {
+            tokenizer = try Tokenizer.fromTiktoken(data, pattern: digits == "single" ? .cl100kSingleDigits : .cl100k,
+                                                   specialTokens: specials, source: input)
+        }
+        let output = target == "hf" ? tokenizer.huggingFaceData() : target == "tiktoken" ? tokenizer.tiktokenData() : tokenizer.fileData()
+        do { try output.write(to: URL(fileURLWithPath: out), options: .atomic) } catch {
+            throw BPEError.unreadableFile(path: out, reason: "cannot write: \(error.localizedDescription)")
+        }
+        printError("wrote \(out) (\(target), \(tokenizer.vocabularySize) tokens)")
         return ExitStatus.success
     }
 
