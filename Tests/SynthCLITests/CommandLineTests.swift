@@ -5,26 +5,39 @@ import XCTest
 final class CommandLineTests: XCTestCase {
     private func synth(_ arguments: [String], environment: [String: String] = [:]) throws
         -> (status: Int32, output: String, error: String) {
+        let result = try synthBytes(arguments, environment: environment)
+        return (result.status, String(decoding: result.output, as: UTF8.self), result.error)
+    }
+
+    private func synthBytes(_ arguments: [String], input: Data = Data(), environment: [String: String] = [:]) throws
+        -> (status: Int32, output: Data, error: String) {
         // The executable is built beside the test bundle (Linux: the bundle's directory
         // is the products directory; macOS: the .xctest bundle sits inside it).
         let bundle = Bundle(for: Self.self).bundleURL
         let candidates = [bundle, bundle.deletingLastPathComponent()].map { $0.appendingPathComponent("synth") }
         guard let executable = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
             XCTFail("synth executable not found at \(candidates.map(\.path))")
-            return (-1, "", "")
+            return (-1, Data(), "")
         }
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let out = Pipe(), err = Pipe()
+        let out = Pipe(), err = Pipe(), stdin = Pipe()
         process.standardOutput = out
         process.standardError = err
+        process.standardInput = stdin
         try process.run()
+        stdin.fileHandleForWriting.write(input)
+        try stdin.fileHandleForWriting.close()
+        // Read standard error on another thread so neither pipe can fill up and block.
+        nonisolated(unsafe) var errData = Data()
+        let reader = Thread { errData = err.fileHandleForReading.readDataToEndOfFile() }
+        reader.start()
         let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+        while !reader.isFinished { usleep(1_000) }
+        return (process.terminationStatus, outData, String(decoding: errData, as: UTF8.self))
     }
 
     func testHelpListsCommands() throws {
@@ -68,5 +81,75 @@ final class CommandLineTests: XCTestCase {
         let object = try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any]
         XCTAssertEqual(object?["threads"] as? Int, 2)
         XCTAssertLessThan(object?["gemm_max_error"] as? Double ?? 1, 1e-3)
+    }
+
+    func testTokenizerTrainEncodeDecodeConvert() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("synth-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let corpus = directory.appendingPathComponent("corpus.txt").path
+        let lines = (0..<500).map { "order \($0 % 37) shipped to customer \($0 % 11); it's pending.\n" }
+        try Data(lines.joined().utf8).write(to: URL(fileURLWithPath: corpus))
+        let tokenizer = directory.appendingPathComponent("tok.json").path
+
+        let train = try synth(["tokenizer", "train", "--input", corpus, "--vocab-size", "300", "--special", "<|eos|>",
+                               "--out", tokenizer])
+        XCTAssertEqual(train.status, 0, train.error)
+        XCTAssertTrue(train.error.contains("wrote \(tokenizer)"), train.error)
+        let info = try synth(["tokenizer", "info", "--tokenizer", tokenizer])
+        XCTAssertTrue(info.output.contains("300 tokens") && info.output.contains("<|eos|>"), info.output)
+
+        let text = Data("It's shipped! 日本 <|eos|>\n".utf8)
+        for (encodeFlags, decodeFlags) in [([], []), (["--binary"], ["--binary"]), (["--allow-special"], [])] {
+            let ids = try synthBytes(["tokenizer", "encode", "--tokenizer", tokenizer] + encodeFlags, input: text)
+            XCTAssertEqual(ids.status, 0, ids.error)
+            let back = try synthBytes(["tokenizer", "decode", "--tokenizer", tokenizer] + decodeFlags, input: ids.output)
+            XCTAssertEqual(back.output, text, "flags \(encodeFlags)")
+        }
+        let withSpecial = try synth(["tokenizer", "encode", "--tokenizer", tokenizer, "--allow-special"])
+        XCTAssertEqual(withSpecial.status, 0)
+
+        // Round trip through the peers' formats.
+        let hf = directory.appendingPathComponent("hf.json").path, tiktoken = directory.appendingPathComponent("t.tiktoken").path
+        let back = directory.appendingPathComponent("back.json").path
+        XCTAssertEqual(try synth(["tokenizer", "convert", "--input", tokenizer, "--to", "hf", "--out", hf]).status, 0)
+        XCTAssertEqual(try synth(["tokenizer", "convert", "--input", hf, "--to", "tiktoken", "--out", tiktoken]).status, 0)
+        XCTAssertEqual(try synth(["tokenizer", "convert", "--input", tiktoken, "--special", "<|eos|>", "--to", "synth",
+                                  "--out", back]).status, 0)
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: back)), try Data(contentsOf: URL(fileURLWithPath: tokenizer)))
+    }
+
+    func testTokenizerBadInputs() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("synth-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let empty = directory.appendingPathComponent("empty.txt").path
+        try Data().write(to: URL(fileURLWithPath: empty))
+        let out = directory.appendingPathComponent("t.json").path
+
+        let emptyCorpus = try synth(["tokenizer", "train", "--input", empty, "--vocab-size", "300", "--out", out])
+        XCTAssertEqual(emptyCorpus.status, 1)
+        XCTAssertTrue(emptyCorpus.error.contains(empty) && emptyCorpus.error.contains("empty"), emptyCorpus.error)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out), "nothing written on failure")
+
+        let tooSmall = try synth(["tokenizer", "train", "--input", empty, "--vocab-size", "200", "--out", out])
+        XCTAssertEqual(tooSmall.status, 1)
+        XCTAssertTrue(tooSmall.error.contains("at least 256"), tooSmall.error)
+
+        let missing = try synth(["tokenizer", "train", "--input", "/no/such/file.txt", "--vocab-size", "300", "--out", out])
+        XCTAssertEqual(missing.status, 1)
+        XCTAssertTrue(missing.error.contains("/no/such/file.txt"), missing.error)
+
+        let corrupt = directory.appendingPathComponent("corrupt.json").path
+        try Data("{\"format\": \"synth-bpe\", \"version\": 1, \"pattern\": \"cl100k\", \"special_tokens\": [], \"merges\": [[1, 999]]}".utf8)
+            .write(to: URL(fileURLWithPath: corrupt))
+        let bad = try synth(["tokenizer", "info", "--tokenizer", corrupt])
+        XCTAssertEqual(bad.status, 1)
+        XCTAssertTrue(bad.error.contains(corrupt) && bad.error.contains("merge 0"), bad.error)
+
+        XCTAssertEqual(try synth(["tokenizer", "train", "--input", empty]).status, 2)
+        XCTAssertEqual(try synth(["tokenizer", "frobnicate"]).status, 2)
+        let badIds = try synthBytes(["tokenizer", "decode", "--tokenizer", corrupt], input: Data("1 2".utf8))
+        XCTAssertEqual(badIds.status, 1)
     }
 }
