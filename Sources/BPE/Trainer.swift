@@ -39,6 +39,11 @@ public struct TrainingProgress: Sendable {
     public var total: Int
 }
 
+/// The special tokens that structure records (see the record sequences of the design):
+/// end of record, table row and null value, dialogue, log line, paraphrase source and
+/// paraphrase. Column tokens (`<|col:0..N|>`) depend on the table and are added per corpus.
+public let recordStructureTokens = ["<|eos|>", "<|row|>", "<|null|>", "<|dialog|>", "<|log|>", "<|src|>", "<|para|>"]
+
 /// Expands special-token arguments: `<|col:0..63|>` becomes `<|col:0|>` ... `<|col:63|>`;
 /// anything else stands for itself.
 public func expandSpecialTokens(_ specs: [String]) throws -> [String] {

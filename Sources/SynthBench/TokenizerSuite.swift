@@ -49,13 +49,18 @@ func runTokenizerSuite(input: String, repeats: Int, vocabularies: [Int], threads
     }
 }
 
-/// The process's peak resident memory so far (ru_maxrss).
+/// The process's peak resident memory so far: VmHWM on Linux (ru_maxrss there also
+/// counts the parent's peak before exec), ru_maxrss elsewhere.
 func peakResidentBytes() -> Int {
-    var usage = rusage()
     #if os(Linux)
-    getrusage(RUSAGE_SELF.rawValue, &usage)
-    return usage.ru_maxrss * 1024
+    if let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+       let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+       let kilobytes = Int(line.split(separator: " ").dropFirst().first ?? "") {
+        return kilobytes * 1024
+    }
+    return 0
     #else
+    var usage = rusage()
     getrusage(RUSAGE_SELF, &usage)
     return usage.ru_maxrss
     #endif

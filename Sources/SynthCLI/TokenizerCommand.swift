@@ -7,7 +7,8 @@ struct TokenizerCommand: Command {
     static let summary = "Train a byte-level BPE tokenizer, encode, decode, inspect"
     static let help = """
     usage: synth tokenizer train --input FILE... --vocab-size N --out FILE
-                                 [--special TOKEN...] [--digits single] [--min-frequency N]
+                                 [--special TOKEN...] [--no-record-tokens] [--digits single]
+                                 [--min-frequency N]
            synth tokenizer encode --tokenizer FILE [--allow-special] [--binary] [--threads N]
            synth tokenizer decode --tokenizer FILE [--binary]
            synth tokenizer info --tokenizer FILE
@@ -17,7 +18,9 @@ struct TokenizerCommand: Command {
     train    Learns merges from the files (streamed, never held whole) with the GPT-4
              split pattern; --digits single splits numbers into single digits (better
              for tables). --vocab-size counts 256 byte tokens, the merges and the special
-             tokens. --special may repeat; <|col:0..63|> stands for 64 tokens.
+             tokens. The record-structure tokens (<|eos|> <|row|> <|null|> <|dialog|>
+             <|log|> <|src|> <|para|>) are reserved unless --no-record-tokens; --special
+             adds more and may repeat; <|col:0..63|> stands for 64 tokens.
     encode   Reads bytes on standard input and writes token ids: decimal, space separated
              (or little-endian uint32 with --binary). Special token names in the text are
              recognised only with --allow-special.
@@ -49,7 +52,10 @@ struct TokenizerCommand: Command {
             throw UsageError("--vocab-size N is required")
         }
         guard let out = try arguments.value("--out") else { throw UsageError("--out FILE is required") }
-        let specials = try arguments.values("--special")
+        var specials = arguments.flag("--no-record-tokens") ? [] : recordStructureTokens
+        for name in try expandSpecialTokens(try arguments.values("--special")) where !specials.contains(name) {
+            specials.append(name)
+        }
         let minimumFrequency = try arguments.integer("--min-frequency", default: 2, in: 1...Int.max)!
         let digits = try arguments.value("--digits")
         guard digits == nil || digits == "single" || digits == "grouped" else {

@@ -97,7 +97,8 @@ final class CommandLineTests: XCTestCase {
         XCTAssertEqual(train.status, 0, train.error)
         XCTAssertTrue(train.error.contains("wrote \(tokenizer)"), train.error)
         let info = try synth(["tokenizer", "info", "--tokenizer", tokenizer])
-        XCTAssertTrue(info.output.contains("300 tokens") && info.output.contains("<|eos|>"), info.output)
+        XCTAssertTrue(info.output.contains("300 tokens") && info.output.contains("7 special") && info.output.contains("<|row|>"),
+                      info.output)
 
         let text = Data("It's shipped! 日本 <|eos|>\n".utf8)
         for (encodeFlags, decodeFlags) in [([], []), (["--binary"], ["--binary"]), (["--allow-special"], [])] {
@@ -114,7 +115,9 @@ final class CommandLineTests: XCTestCase {
         let back = directory.appendingPathComponent("back.json").path
         XCTAssertEqual(try synth(["tokenizer", "convert", "--input", tokenizer, "--to", "hf", "--out", hf]).status, 0)
         XCTAssertEqual(try synth(["tokenizer", "convert", "--input", hf, "--to", "tiktoken", "--out", tiktoken]).status, 0)
-        XCTAssertEqual(try synth(["tokenizer", "convert", "--input", tiktoken, "--special", "<|eos|>", "--to", "synth",
+        XCTAssertEqual(try synth(["tokenizer", "convert", "--input", tiktoken, "--special", "<|eos|>", "--special", "<|row|>",
+                                  "--special", "<|null|>", "--special", "<|dialog|>", "--special", "<|log|>",
+                                  "--special", "<|src|>", "--special", "<|para|>", "--to", "synth",
                                   "--out", back]).status, 0)
         XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: back)), try Data(contentsOf: URL(fileURLWithPath: tokenizer)))
     }
@@ -134,7 +137,7 @@ final class CommandLineTests: XCTestCase {
 
         let tooSmall = try synth(["tokenizer", "train", "--input", empty, "--vocab-size", "200", "--out", out])
         XCTAssertEqual(tooSmall.status, 1)
-        XCTAssertTrue(tooSmall.error.contains("at least 256"), tooSmall.error)
+        XCTAssertTrue(tooSmall.error.contains("at least 263"), tooSmall.error)
 
         let missing = try synth(["tokenizer", "train", "--input", "/no/such/file.txt", "--vocab-size", "300", "--out", out])
         XCTAssertEqual(missing.status, 1)

@@ -17,7 +17,6 @@ repeated to about 37 MB) and the same split pattern (GPT-4's cl100k):
 import argparse
 import json
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -30,7 +29,7 @@ PATTERN = r"""(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| 
 SOURCES = ["tinyshakespeare/input.txt", "dialogues-sgd/train.jsonl", "paraphrases-mrpc/train.jsonl"]
 
 HF_TRAIN = r"""
-import os, sys, time, resource
+import os, sys, time
 from tokenizers import Tokenizer, Regex, models, pre_tokenizers, trainers
 path, vocab, pattern = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 tok = Tokenizer(models.BPE())
@@ -42,7 +41,9 @@ trainer = trainers.BpeTrainer(vocab_size=vocab, min_frequency=2, show_progress=F
 start = time.perf_counter()
 tok.train([path], trainer)
 seconds = time.perf_counter() - start
-print(seconds, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0)
+# VmHWM: this process's own peak (ru_maxrss would include the parent's, inherited at exec).
+peak = next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM:"))
+print(seconds, peak / 1024.0)
 """
 
 

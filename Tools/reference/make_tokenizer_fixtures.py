@@ -53,7 +53,7 @@ def main():
         hf_json = os.path.join(FIXTURES, "hf-tokenizer.json")
         tiktoken_file = os.path.join(FIXTURES, "tokenizer.tiktoken")
         subprocess.run([SYNTH, "tokenizer", "train", "--input", corpus, "--vocab-size", "600",
-                        "--special", "<|eos|>", "--special", "<|row|>", "--out", synth_json], check=True)
+                        "--out", synth_json], check=True)
         subprocess.run([SYNTH, "tokenizer", "convert", "--input", synth_json, "--to", "hf", "--out", hf_json], check=True)
         subprocess.run([SYNTH, "tokenizer", "convert", "--input", synth_json, "--to", "tiktoken", "--out", tiktoken_file],
                        check=True)
