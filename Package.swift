@@ -71,6 +71,7 @@ let package = Package(
     targets: [
         .target(name: "TensorCore", swiftSettings: kernelSettings),
         .target(name: "BPE", swiftSettings: kernelSettings),
+        .target(name: "GPT", dependencies: ["TensorCore"], swiftSettings: kernelSettings),
         .target(name: "SynthKit", dependencies: ["TensorCore", "BPE"], swiftSettings: kernelSettings),
         .executableTarget(name: "SynthCLI", dependencies: ["SynthKit", "BPE"], swiftSettings: kernelSettings),
         .executableTarget(name: "SynthBench", dependencies: ["SynthKit", "TensorCore", "BPE"], swiftSettings: kernelSettings),
@@ -80,6 +81,7 @@ let package = Package(
             // heap allocation in the process (the "kernels do not allocate" test).
             linkerSettings: [.unsafeFlags(["-Xlinker", "--export-dynamic"], .when(platforms: [.linux]))]),
         .testTarget(name: "BPETests", dependencies: ["BPE"], swiftSettings: kernelSettings),
+        .testTarget(name: "GPTTests", dependencies: ["GPT"], swiftSettings: kernelSettings),
         .testTarget(name: "SynthCLITests", dependencies: ["SynthCLI"]),
     ]
 )

@@ -57,3 +57,22 @@ private struct Elementwise: RangeTask {
         }
     }
 }
+
+/// `target[j] += Σ_i source[i, j]` for a (rows, columns) `source`: the bias gradient of a
+/// linear layer. Threads own column ranges, so the sum order is fixed.
+public func addColumnSums(into target: UnsafeMutablePointer<Float>, from source: UnsafePointer<Float>,
+                          rows: Int, columns: Int, pool: ThreadPool = .shared) {
+    ColumnSums(target: target, source: source, rows: rows, columns: columns)
+        .run(count: columns, work: rows * columns, granule: 64, pool: pool)
+}
+
+private struct ColumnSums: RangeTask {
+    let target: UnsafeMutablePointer<Float>, source: UnsafePointer<Float>
+    let rows: Int, columns: Int
+
+    func run(_ range: Range<Int>) {
+        for i in 0..<rows {
+            addInPlace(target + range.lowerBound, source + i * columns + range.lowerBound, count: range.count)
+        }
+    }
+}
