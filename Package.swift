@@ -74,7 +74,7 @@ let package = Package(
         .target(name: "GPT", dependencies: ["TensorCore"], swiftSettings: kernelSettings),
         .target(name: "SynthKit", dependencies: ["TensorCore", "BPE"], swiftSettings: kernelSettings),
         .executableTarget(name: "SynthCLI", dependencies: ["SynthKit", "BPE"], swiftSettings: kernelSettings),
-        .executableTarget(name: "SynthBench", dependencies: ["SynthKit", "TensorCore", "BPE"], swiftSettings: kernelSettings),
+        .executableTarget(name: "SynthBench", dependencies: ["SynthKit", "TensorCore", "BPE", "GPT"], swiftSettings: kernelSettings),
         .testTarget(
             name: "TensorCoreTests", dependencies: ["TensorCore"], swiftSettings: kernelSettings,
             // Exporting the test binary's symbols lets AllocationCounter.swift count every

@@ -24,7 +24,7 @@ func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ count: Int) -> 
                                 UnsafeRawPointer(b + i).loadUnaligned(as: KernelVector.self))
         i += w
     }
-    var sum = acc.sum()
+    var sum = laneSum(acc)
     while i < count { sum += a[i] * b[i]; i += 1 }
     return sum
 }
@@ -41,6 +41,24 @@ func axpy(_ y: UnsafeMutablePointer<Float>, _ alpha: Float, _ x: UnsafePointer<F
         i += w
     }
     while i < count { y[i] += alpha * x[i]; i += 1 }
+}
+
+/// `values[i] = exp(values[i] - shift)` for `count` values, eight at a time.
+@inline(__always)
+func expShifted(_ values: UnsafeMutablePointer<Float>, count: Int, shift: Float) -> Float {
+    let w = KernelVector.scalarCount
+    var sum = KernelVector()
+    var i = 0
+    let shiftVector = KernelVector(repeating: shift)
+    while i + w <= count {
+        let e = vectorExp(UnsafeRawPointer(values + i).loadUnaligned(as: KernelVector.self) - shiftVector)
+        UnsafeMutableRawPointer(values + i).storeBytes(of: e, as: KernelVector.self)
+        sum += e
+        i += w
+    }
+    var total = laneSum(sum)
+    while i < count { values[i] = scalarExp(values[i] - shift); total += values[i]; i += 1 }
+    return total
 }
 
 /// Shapes of one attention call.
@@ -98,10 +116,9 @@ private struct AttentionForward: RangeTask {
                             runningSum *= correction
                             for i in 0..<HS { acc[i] *= correction }
                         }
+                        runningSum += expShifted(scores, count: end - start, shift: newMax)
                         for j in start..<end {
-                            let p = scalarExp(scores[j - start] - newMax)
-                            runningSum += p
-                            axpy(acc, p, base + j * 3 * C + 2 * C + h * HS, HS)
+                            axpy(acc, scores[j - start], base + j * 3 * C + 2 * C + h * HS, HS)
                         }
                         runningMax = newMax
                         start = end
@@ -135,21 +152,33 @@ private struct AttentionBackward: RangeTask {
     func run(_ range: Range<Int>) {
         let (T, C, NH, HS) = (shape.time, shape.channels, shape.heads, shape.headSize)
         let scale = shape.scale
-        for pair in range {
-            let b = pair / NH, h = pair % NH
-            let base = qkv + b * T * 3 * C, dbase = dqkv + b * T * 3 * C
-            for t in 0..<T {
-                let q = base + t * 3 * C + h * HS, dq = dbase + t * 3 * C + h * HS
-                let dy = dout + (b * T + t) * C + h * HS, y = out + (b * T + t) * C + h * HS
-                let lse = logSumExp[(b * NH + h) * T + t]
-                let rowDot = dot(dy, y, HS)   // Σ_j p_j (dy · v_j)
-                for j in 0...t {
-                    let k = base + j * 3 * C + C + h * HS, v = base + j * 3 * C + 2 * C + h * HS
-                    let p = scalarExp(dot(q, k, HS) * scale - lse)
-                    let ds = p * (dot(dy, v, HS) - rowDot) * scale
-                    axpy(dq, ds, k, HS)
-                    axpy(dbase + j * 3 * C + C + h * HS, ds, q, HS)
-                    axpy(dbase + j * 3 * C + 2 * C + h * HS, p, dy, HS)
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: 2 * attentionTile) { scratch in
+            let probabilities = scratch.baseAddress!, dscores = probabilities + attentionTile
+            for pair in range {
+                let b = pair / NH, h = pair % NH
+                let base = qkv + b * T * 3 * C, dbase = dqkv + b * T * 3 * C
+                for t in 0..<T {
+                    let q = base + t * 3 * C + h * HS, dq = dbase + t * 3 * C + h * HS
+                    let dy = dout + (b * T + t) * C + h * HS, y = out + (b * T + t) * C + h * HS
+                    let lse = logSumExp[(b * NH + h) * T + t]
+                    let rowDot = dot(dy, y, HS)   // Σ_j p_j (dy · v_j)
+                    var start = 0
+                    while start <= t {
+                        let end = min(t + 1, start + attentionTile), n = end - start
+                        for j in start..<end { probabilities[j - start] = dot(q, base + j * 3 * C + C + h * HS, HS) * scale }
+                        _ = expShifted(probabilities, count: n, shift: lse)
+                        for j in start..<end {
+                            let p = probabilities[j - start]
+                            dscores[j - start] = p * (dot(dy, base + j * 3 * C + 2 * C + h * HS, HS) - rowDot) * scale
+                        }
+                        for j in start..<end {
+                            let ds = dscores[j - start]
+                            axpy(dq, ds, base + j * 3 * C + C + h * HS, HS)
+                            axpy(dbase + j * 3 * C + C + h * HS, ds, q, HS)
+                            axpy(dbase + j * 3 * C + 2 * C + h * HS, probabilities[j - start], dy, HS)
+                        }
+                        start = end
+                    }
                 }
             }
         }

@@ -10,6 +10,8 @@ Suites:
              [--quick] only (1024,1024,1024) and the decode shapes
   peak       the machine's FMA peak, GFLOP/s per thread count
   kernels    GB/s of layer norm, GELU, softmax, cross-entropy next to a plain copy
+  train      training tokens/s (forward, backward, AdamW) [--preset char|small] [--batch N] [--steps N]
+  attention  fused against materialised attention, forward+backward ms [--T 64,256,1024]
   tokenizer  BPE training time and peak memory, encode MB/s (1 thread and all)
              [--input FILE] [--repeat N] [--vocab N,N] [--save DIR]
              (default: ../shared/corpora/tinyshakespeare/input.txt, vocab 8192,32768)
@@ -54,6 +56,19 @@ func main() -> Int32 {
         case "kernels":
             try arguments.finish()
             try runKernelSuite(threads: threads, reporter: &reporter)
+        case "train":
+            let preset = try arguments.value("--preset") ?? "char"
+            let batch = try arguments.integer("--batch", in: 1...4096)
+            let steps = try arguments.integer("--steps", default: 10, in: 1...100_000)!
+            try arguments.finish()
+            try runTrainSuite(preset: preset, batch: batch, steps: steps, threads: threads, reporter: &reporter)
+        case "attention":
+            let times = try (arguments.value("--T") ?? "64,256,1024").split(separator: ",").map { text -> Int in
+                guard let value = Int(text), value > 0 else { throw UsageError("--T expects lengths like 64,256") }
+                return value
+            }
+            try arguments.finish()
+            try runAttentionSuite(times: times, threads: threads, reporter: &reporter)
         case "tokenizer":
             let input = try arguments.value("--input") ?? "../shared/corpora/tinyshakespeare/input.txt"
             let repeats = try arguments.integer("--repeat", default: 1, in: 1...1000)!

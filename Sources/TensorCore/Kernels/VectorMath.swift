@@ -69,7 +69,7 @@ public func scalarExp(_ x: Float) -> Float {
 
 /// Sum of the lanes with pairwise adds (a fixed order, so a fixed result).
 @inline(__always)
-func laneSum(_ v: KernelVector) -> Float {
+public func laneSum(_ v: KernelVector) -> Float {
     let h = v.lowHalf + v.highHalf
     let q = h.lowHalf + h.highHalf
     return q[0] + q[1]
