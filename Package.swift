@@ -72,8 +72,9 @@ let package = Package(
         .target(name: "TensorCore", swiftSettings: kernelSettings),
         .target(name: "BPE", swiftSettings: kernelSettings),
         .target(name: "GPT", dependencies: ["TensorCore"], swiftSettings: kernelSettings),
+        .target(name: "Training", dependencies: ["GPT", "BPE"], swiftSettings: kernelSettings),
         .target(name: "SynthKit", dependencies: ["TensorCore", "BPE"], swiftSettings: kernelSettings),
-        .executableTarget(name: "SynthCLI", dependencies: ["SynthKit", "BPE"], swiftSettings: kernelSettings),
+        .executableTarget(name: "SynthCLI", dependencies: ["SynthKit", "BPE", "GPT", "Training"], swiftSettings: kernelSettings),
         .executableTarget(name: "SynthBench", dependencies: ["SynthKit", "TensorCore", "BPE", "GPT"], swiftSettings: kernelSettings),
         .testTarget(
             name: "TensorCoreTests", dependencies: ["TensorCore"], swiftSettings: kernelSettings,
@@ -82,6 +83,7 @@ let package = Package(
             linkerSettings: [.unsafeFlags(["-Xlinker", "--export-dynamic"], .when(platforms: [.linux]))]),
         .testTarget(name: "BPETests", dependencies: ["BPE"], swiftSettings: kernelSettings),
         .testTarget(name: "GPTTests", dependencies: ["GPT"], swiftSettings: kernelSettings),
+        .testTarget(name: "TrainingTests", dependencies: ["Training"], swiftSettings: kernelSettings),
         .testTarget(name: "SynthCLITests", dependencies: ["SynthCLI"]),
     ]
 )
