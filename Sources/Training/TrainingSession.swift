@@ -102,7 +102,12 @@ public final class TrainingSession {
     func fillBatch(_ shard: TokenShard, step: Int, micro: Int, salt: UInt64,
                    tokens: UnsafeMutablePointer<Int32>, targets: UnsafeMutablePointer<Int32>) {
         let T = model.config.blockSize
-        var rng = SplitMix(seed: options.seed &+ salt &+ UInt64(step) &* 0x9E37_79B9_7F4A_7C15 &+ UInt64(micro) &* 0xBF58_476D_1CE4_E5B9)
+        // Hash (seed, salt, step, micro) into the seed of a fresh stream. (Seeding with a
+        // plain sum made consecutive steps' streams overlap: SplitMix seeded with s + γ
+        // continues the stream seeded with s, so step k+1 reused 11 of step k's 12 windows.)
+        var seeder = SplitMix(seed: options.seed ^ (salt &* 0xD6E8_FEB8_6659_FD93))
+        var key = SplitMix(seed: seeder.next() ^ (UInt64(step) << 16 | UInt64(micro)))
+        var rng = SplitMix(seed: key.next())
         let window = [Int32](unsafeUninitializedCapacity: T + 1) { _, count in count = T + 1 }
         var buffer = window
         for b in 0..<options.batch {

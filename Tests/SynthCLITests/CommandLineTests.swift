@@ -155,4 +155,37 @@ final class CommandLineTests: XCTestCase {
         let badIds = try synthBytes(["tokenizer", "decode", "--tokenizer", corrupt], input: Data("1 2".utf8))
         XCTAssertEqual(badIds.status, 1)
     }
+
+    func testPrepareTrainLossAndResume() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("synth-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let corpus = directory.appendingPathComponent("corpus.txt").path
+        try Data((0..<400).map { "line \($0 % 9) of the log\n" }.joined().utf8).write(to: URL(fileURLWithPath: corpus))
+        let data = directory.appendingPathComponent("data").path, run = directory.appendingPathComponent("run").path
+
+        let prepare = try synth(["prepare", "--input", corpus, "--bytes", "--out", data])
+        XCTAssertEqual(prepare.status, 0, prepare.error)
+        let train = try synth(["train", "--data", data, "--out", run, "--preset", "tiny", "--steps", "30", "--batch", "4",
+                               "--eval-interval", "10", "--warmup", "5"])
+        XCTAssertEqual(train.status, 0, train.error)
+        XCTAssertTrue(train.error.contains("step 30/30"), train.error)
+        let metrics = try String(contentsOfFile: run + "/metrics.jsonl", encoding: .utf8)
+        XCTAssertEqual(metrics.split(separator: "\n").count, 30)
+        let loss = try synth(["loss", "--model", run, "--input", corpus])
+        XCTAssertEqual(loss.status, 0, loss.error)
+        let value = Double(loss.output.trimmingCharacters(in: .whitespacesAndNewlines)) ?? .nan
+        XCTAssertTrue(value > 0 && value < log(257), "loss \(loss.output)")
+        // Resuming a finished run does no more steps.
+        let again = try synth(["train", "--data", data, "--out", run, "--preset", "tiny", "--steps", "30", "--batch", "4", "--resume"])
+        XCTAssertEqual(again.status, 0, again.error)
+        XCTAssertEqual(try String(contentsOfFile: run + "/metrics.jsonl", encoding: .utf8), metrics)
+
+        let missing = try synth(["train", "--data", directory.appendingPathComponent("nothing").path, "--out", run])
+        XCTAssertEqual(missing.status, 1)
+        XCTAssertTrue(missing.error.contains("tokenizer.json"), missing.error)
+        XCTAssertEqual(try synth(["train", "--data", data, "--out", run, "--preset", "huge"]).status, 2)
+        let wrongResume = try synth(["train", "--data", data, "--out", run, "--preset", "char", "--resume"])
+        XCTAssertEqual(wrongResume.status, 1, "a checkpoint of another preset is refused")
+    }
 }
