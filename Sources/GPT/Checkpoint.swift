@@ -128,7 +128,7 @@ extension Model {
             "n_positions": config.blockSize, "n_ctx": config.blockSize, "vocab_size": config.vocabularySize,
             "activation_function": "gelu_new", "layer_norm_epsilon": 1e-5, "tie_word_embeddings": true,
             "resid_pdrop": 0.0, "embd_pdrop": 0.0, "attn_pdrop": 0.0, "initializer_range": 0.02,
-            "synth_format_version": 1,
+            "synth_format_version": 1, "bos_token_id": NSNull(), "eos_token_id": NSNull(),
         ]
         for (key, value) in extra { object[key] = value }
         return (try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])) ?? Data()
