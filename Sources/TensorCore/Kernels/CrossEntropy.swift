@@ -60,27 +60,17 @@ private struct CrossEntropyBackward: RangeTask {
                 continue
             }
             let g = dlosses[i]
-            // Recompute the softmax in place: max, then exp and sum, then scale.
-            var maxVector = KernelVector(repeating: -.infinity)
+            // Recompute the softmax from the row's log-sum-exp: p = exp(x - lse).
+            let lse = logSumExpRow(row, count: v)
+            let shift = KernelVector(repeating: lse), scale = KernelVector(repeating: g)
             var j = 0
-            while j < vectorEnd { maxVector = elementMax(maxVector, loadKernelVector(row + j)); j += w }
-            var m = laneMax(maxVector)
-            while j < v { m = max(m, row[j]); j += 1 }
-            let mv = KernelVector(repeating: m)
-            var acc = KernelVector()
-            j = 0
-            while j < vectorEnd { acc += vectorExp(loadKernelVector(row + j) - mv); j += w }
-            var sum = laneSum(acc)
-            while j < v { sum += scalarExp(row[j] - m); j += 1 }
-            let scale = KernelVector(repeating: g / sum)
-            j = 0
             while j < vectorEnd {
-                let p = vectorExp(loadKernelVector(row + j) - mv) * scale
+                let p = vectorExp(loadKernelVector(row + j) - shift) * scale
                 storeKernelVector(overwrite ? p : loadKernelVector(grad + j) + p, grad + j)
                 j += w
             }
             while j < v {
-                let p = scalarExp(row[j] - m) * (g / sum)
+                let p = scalarExp(row[j] - lse) * g
                 grad[j] = overwrite ? p : grad[j] + p
                 j += 1
             }

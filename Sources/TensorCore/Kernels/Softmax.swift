@@ -15,20 +15,26 @@ private struct SoftmaxForward: RangeTask {
     }
 }
 
-/// Softmax of one row of `count` values, returning the log of the normaliser
-/// (`max + log(sum)`, the row's log-sum-exp).
+/// The largest of `count` values.
 @inline(__always)
-@discardableResult
-func softmaxRow(out: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>, count: Int) -> Float {
+func rowMax(_ x: UnsafePointer<Float>, count: Int) -> Float {
     let w = KernelVector.scalarCount, vectorEnd = count - count % w
     var maxVector = KernelVector(repeating: -.infinity)
     var j = 0
-    while j < vectorEnd { maxVector = elementMax(maxVector, loadKernelVector(inp + j)); j += w }
+    while j < vectorEnd { maxVector = elementMax(maxVector, loadKernelVector(x + j)); j += w }
     var m = laneMax(maxVector)
-    while j < count { m = max(m, inp[j]); j += 1 }
+    while j < count { m = max(m, x[j]); j += 1 }
+    return m
+}
+
+/// Softmax of one row of `count` values.
+@inline(__always)
+func softmaxRow(out: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>, count: Int) {
+    let w = KernelVector.scalarCount, vectorEnd = count - count % w
+    let m = rowMax(inp, count: count)
     let mv = KernelVector(repeating: m)
     var acc = KernelVector()
-    j = 0
+    var j = 0
     while j < vectorEnd {
         let e = vectorExp(loadKernelVector(inp + j) - mv)
         storeKernelVector(e, out + j)
@@ -42,7 +48,6 @@ func softmaxRow(out: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>, cou
     j = 0
     while j < vectorEnd { storeKernelVector(loadKernelVector(out + j) * sv, out + j); j += w }
     while j < count { out[j] *= scale; j += 1 }
-    return m + Float(_log(Double(sum)))
 }
 
 /// log Σ exp(inp[j]) over one row, stable (max subtracted), reading the row twice and
@@ -50,14 +55,10 @@ func softmaxRow(out: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>, cou
 @inline(__always)
 func logSumExpRow(_ inp: UnsafePointer<Float>, count: Int) -> Float {
     let w = KernelVector.scalarCount, vectorEnd = count - count % w
-    var maxVector = KernelVector(repeating: -.infinity)
-    var j = 0
-    while j < vectorEnd { maxVector = elementMax(maxVector, loadKernelVector(inp + j)); j += w }
-    var m = laneMax(maxVector)
-    while j < count { m = max(m, inp[j]); j += 1 }
+    let m = rowMax(inp, count: count)
     let mv = KernelVector(repeating: m)
     var acc0 = KernelVector(), acc1 = KernelVector()
-    j = 0
+    var j = 0
     while j + 2 * w <= vectorEnd {
         acc0 += vectorExp(loadKernelVector(inp + j) - mv)
         acc1 += vectorExp(loadKernelVector(inp + j + w) - mv)
