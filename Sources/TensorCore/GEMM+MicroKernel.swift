@@ -54,7 +54,8 @@ struct TileStore {
 /// a literal at the call site (see ``gemmMicroKernel(rows:kc:a:b:bStride:out:ldo:store:)``)
 /// so the unused accumulators fold away.
 @inline(__always)
-func gemmMicroKernelFixed(rows: Int, kc: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, bStride: Int,
+func gemmMicroKernelFixed(rows: Int, kc: Int, a: UnsafePointer<Float>, aRowStride: Int, aStepStride: Int,
+                          b: UnsafePointer<Float>, bStride: Int,
                           out: UnsafeMutablePointer<Float>, ldo: Int, store: TileStore) {
     let w = GEMMVector.scalarCount
     var c00 = GEMMVector(), c01 = GEMMVector()
@@ -69,26 +70,26 @@ func gemmMicroKernelFixed(rows: Int, kc: Int, a: UnsafePointer<Float>, b: Unsafe
         var av = GEMMVector(repeating: pa[0])
         c00 = c00.addingProduct(av, b0); c01 = c01.addingProduct(av, b1)
         if rows > 1 {
-            av = GEMMVector(repeating: pa[1])
+            av = GEMMVector(repeating: pa[1 * aRowStride])
             c10 = c10.addingProduct(av, b0); c11 = c11.addingProduct(av, b1)
         }
         if rows > 2 {
-            av = GEMMVector(repeating: pa[2])
+            av = GEMMVector(repeating: pa[2 * aRowStride])
             c20 = c20.addingProduct(av, b0); c21 = c21.addingProduct(av, b1)
         }
         if rows > 3 {
-            av = GEMMVector(repeating: pa[3])
+            av = GEMMVector(repeating: pa[3 * aRowStride])
             c30 = c30.addingProduct(av, b0); c31 = c31.addingProduct(av, b1)
         }
         if rows > 4 {
-            av = GEMMVector(repeating: pa[4])
+            av = GEMMVector(repeating: pa[4 * aRowStride])
             c40 = c40.addingProduct(av, b0); c41 = c41.addingProduct(av, b1)
         }
         if rows > 5 {
-            av = GEMMVector(repeating: pa[5])
+            av = GEMMVector(repeating: pa[5 * aRowStride])
             c50 = c50.addingProduct(av, b0); c51 = c51.addingProduct(av, b1)
         }
-        pa += 6
+        pa += aStepStride
         pb += bStride
     }
     var row = out
@@ -102,14 +103,15 @@ func gemmMicroKernelFixed(rows: Int, kc: Int, a: UnsafePointer<Float>, b: Unsafe
 
 /// The micro-kernel for any row count 1...MR, each count compiled separately.
 @inline(__always)
-func gemmMicroKernel(rows: Int = gemmMR, kc: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
-                     bStride: Int = gemmNR, out: UnsafeMutablePointer<Float>, ldo: Int, store: TileStore) {
+func gemmMicroKernel(rows: Int = gemmMR, kc: Int, a: UnsafePointer<Float>, aRowStride: Int = 1, aStepStride: Int = gemmMR,
+                     b: UnsafePointer<Float>, bStride: Int = gemmNR, out: UnsafeMutablePointer<Float>, ldo: Int,
+                     store: TileStore) {
     switch rows {
-    case 6: gemmMicroKernelFixed(rows: 6, kc: kc, a: a, b: b, bStride: bStride, out: out, ldo: ldo, store: store)
-    case 5: gemmMicroKernelFixed(rows: 5, kc: kc, a: a, b: b, bStride: bStride, out: out, ldo: ldo, store: store)
-    case 4: gemmMicroKernelFixed(rows: 4, kc: kc, a: a, b: b, bStride: bStride, out: out, ldo: ldo, store: store)
-    case 3: gemmMicroKernelFixed(rows: 3, kc: kc, a: a, b: b, bStride: bStride, out: out, ldo: ldo, store: store)
-    case 2: gemmMicroKernelFixed(rows: 2, kc: kc, a: a, b: b, bStride: bStride, out: out, ldo: ldo, store: store)
-    default: gemmMicroKernelFixed(rows: 1, kc: kc, a: a, b: b, bStride: bStride, out: out, ldo: ldo, store: store)
+    case 6: gemmMicroKernelFixed(rows: 6, kc: kc, a: a, aRowStride: aRowStride, aStepStride: aStepStride, b: b, bStride: bStride, out: out, ldo: ldo, store: store)
+    case 5: gemmMicroKernelFixed(rows: 5, kc: kc, a: a, aRowStride: aRowStride, aStepStride: aStepStride, b: b, bStride: bStride, out: out, ldo: ldo, store: store)
+    case 4: gemmMicroKernelFixed(rows: 4, kc: kc, a: a, aRowStride: aRowStride, aStepStride: aStepStride, b: b, bStride: bStride, out: out, ldo: ldo, store: store)
+    case 3: gemmMicroKernelFixed(rows: 3, kc: kc, a: a, aRowStride: aRowStride, aStepStride: aStepStride, b: b, bStride: bStride, out: out, ldo: ldo, store: store)
+    case 2: gemmMicroKernelFixed(rows: 2, kc: kc, a: a, aRowStride: aRowStride, aStepStride: aStepStride, b: b, bStride: bStride, out: out, ldo: ldo, store: store)
+    default: gemmMicroKernelFixed(rows: 1, kc: kc, a: a, aRowStride: aRowStride, aStepStride: aStepStride, b: b, bStride: bStride, out: out, ldo: ldo, store: store)
     }
 }

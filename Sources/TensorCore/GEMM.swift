@@ -1,17 +1,18 @@
 // Performance notes
-// - Blocking follows BLIS: for each NC-wide block of columns and KC-deep slice of K, B is
-//   packed into NR-wide panels; for each MC-tall block of rows, A is packed into MR-tall
-//   panels; the micro-kernel then walks the panels, A's micro-panel (6 KiB) staying in L1
-//   while B's panels stream past it. KC = 256, MC = 96 and NC = 2048 measured best on
-//   Zen 3 (32 KiB L1, 512 KiB L2); BLIS's own order (B's micro-panel in L1, A's panels
-//   from L2) ran 20% slower here, and smaller NC blocks repack A more than they save.
+// - Blocking after BLIS: for each NC-wide block of columns and KC-deep slice of K, B is
+//   packed into NR-wide panels; the micro-kernel then walks them with six rows of A
+//   (6 x KC, in L1) read in place with their strides, B's panels streaming past. KC = 256
+//   and NC = 2048 measured best on Zen 3 (32 KiB L1, 512 KiB L2); BLIS's own order (B's
+//   micro-panel in L1, A's panels from L2) ran 20% slower here. Packing A as well, BLIS's
+//   way, cost 8-10% of training time on the 128-wide model (a scalar transpose for
+//   nothing: six rows of A are already in L1 for the whole walk) and was dropped.
 // - Threads never share a C element: the pool's threads take disjoint row or column
 //   ranges (whichever dimension has more tiles) and pack their own panels, so there is
 //   no barrier inside a GEMM. Every element of C is computed by the same sequence of
 //   operations whatever the thread count, so results are bit-identical across counts.
 // - M <= 8 (decoding): packing B would cost as much as the product. With B stored (k, n)
 //   and M >= 3, only A is packed and the micro-kernel reads B's rows in place, one 16-wide
-//   strip per step, every row panel reusing the strip from L1; the micro-kernel is
+//   strip per step, A read in place too, every row panel reusing the strip; the micro-kernel is
 //   compiled for each row count, so 8 rows cost 6 + 2, not 6 + 6 (packing B into 128-wide
 //   L2 blocks, or copying each strip contiguously for the second panel, measured slower).
 //   With M <= 2, C's rows take in four rows of B at a
@@ -33,8 +34,6 @@ public typealias Transpose = Bool
 
 /// Depth of one packed slice of K.
 let gemmKC = 256
-/// Rows of A packed at a time.
-let gemmMC = 96
 /// Columns of B packed at a time.
 let gemmNC = 2048
 /// Columns of C updated at a time on the small-M path: wide for one row (long runs of B
@@ -139,11 +138,11 @@ struct GEMMProblem {
         }
     }
 
-    /// The blocked, packed algorithm on C[rows, columns].
+    /// The blocked algorithm on C[rows, columns]: B packed, A read in place.
     func runBlocked(rows: Range<Int>, columns: Range<Int>, scratch: UnsafeMutableRawPointer) {
-        let packedA = scratch.assumingMemoryBound(to: Float.self)
-        let packedB = packedA + gemmMC * gemmKC
+        let packedB = scratch.assumingMemoryBound(to: Float.self)
         let tile = packedB + gemmKC * (gemmNC + gemmNR)
+        let aRowStride = transA ? 1 : lda, aStepStride = transA ? lda : 1
         // Few rows reuse each packed block little: keep it in L2 instead.
         let blockWidth = m <= 8 ? 256 : gemmNC
         var jc = columns.lowerBound
@@ -156,35 +155,30 @@ struct GEMMProblem {
                 let store = pc == 0
                     ? TileStore(alpha: alpha, beta: beta, bias: bias.map { $0 + jc })
                     : TileStore(alpha: alpha, beta: 1, bias: nil)
-                var ic = rows.lowerBound
-                while ic < rows.upperBound {
-                    let mc = min(gemmMC, rows.upperBound - ic)
-                    packA(into: packedA, row: ic, height: mc, depth: pc, count: kc)
-                    // A's micro-panel stays in L1 while the inner loop walks B's panels
-                    // (measured faster here than BLIS's order, B's micro-panel in L1).
-                    var ir = 0
-                    while ir < mc {
-                        let mr = min(gemmMR, mc - ir)
-                        var jr = 0
-                        while jr < nc {
-                            let nr = min(gemmNR, nc - jr)
-                            let aPanel = UnsafePointer(packedA + ir * kc)
-                            let bPanel = UnsafePointer(packedB + jr * kc)
-                            let out = c + (ic + ir) * ldc + jc + jr
-                            var tileStore = store
-                            tileStore.bias = store.bias.map { $0 + jr }
-                            if nr == gemmNR {
-                                gemmMicroKernel(rows: mr, kc: kc, a: aPanel, b: bPanel, out: out, ldo: ldc, store: tileStore)
-                            } else {
-                                gemmMicroKernel(rows: mr, kc: kc, a: aPanel, b: bPanel, out: tile, ldo: gemmNR,
-                                                store: TileStore(alpha: 1, beta: 0, bias: nil))
-                                storeEdge(tile, rows: mr, columns: nr, out: out, store: tileStore)
-                            }
-                            jr += gemmNR
+                // A's micro-panel (6 rows of kc) stays in L1 while the inner loop walks B's
+                // panels (measured faster here than BLIS's order, B's micro-panel in L1).
+                var ir = rows.lowerBound
+                while ir < rows.upperBound {
+                    let mr = min(gemmMR, rows.upperBound - ir)
+                    let aPanel = transA ? a + pc * lda + ir : a + ir * lda + pc
+                    var jr = 0
+                    while jr < nc {
+                        let nr = min(gemmNR, nc - jr)
+                        let bPanel = UnsafePointer(packedB + jr * kc)
+                        let out = c + ir * ldc + jc + jr
+                        var tileStore = store
+                        tileStore.bias = store.bias.map { $0 + jr }
+                        if nr == gemmNR {
+                            gemmMicroKernel(rows: mr, kc: kc, a: aPanel, aRowStride: aRowStride, aStepStride: aStepStride,
+                                            b: bPanel, out: out, ldo: ldc, store: tileStore)
+                        } else {
+                            gemmMicroKernel(rows: mr, kc: kc, a: aPanel, aRowStride: aRowStride, aStepStride: aStepStride,
+                                            b: bPanel, out: tile, ldo: gemmNR, store: TileStore(alpha: 1, beta: 0, bias: nil))
+                            storeEdge(tile, rows: mr, columns: nr, out: out, store: tileStore)
                         }
-                        ir += gemmMR
+                        jr += gemmNR
                     }
-                    ic += gemmMC
+                    ir += gemmMR
                 }
                 pc += gemmKC
             }
@@ -261,17 +255,16 @@ struct GEMMProblem {
         }
     }
 
-    /// The small-M algorithm (3 to 8 rows) for a B stored (k, n): only A is packed; the
-    /// micro-kernel reads B's rows in place, one NR-wide strip at a time, and every row
+    /// The small-M algorithm (3 to 8 rows) for a B stored (k, n): nothing is packed; the
+    /// micro-kernel reads A and B's rows in place, one NR-wide strip at a time, and every row
     /// panel of C reuses the strip from L1/L2. The last, narrow strip is copied padded.
     func runUnpackedB(columns: Range<Int>, scratch: UnsafeMutableRawPointer) {
-        let packedA = scratch.assumingMemoryBound(to: Float.self)
-        let edgeStrip = packedA + gemmMC * gemmKC
+        let edgeStrip = scratch.assumingMemoryBound(to: Float.self)
+        let aRowStride = transA ? 1 : lda, aStepStride = transA ? lda : 1
         let tile = edgeStrip + gemmKC * gemmNR
         var pc = 0
         while pc < k {
             let kc = min(gemmKC, k - pc)
-            packA(into: packedA, row: 0, height: m, depth: pc, count: kc)
             let first = pc == 0
             var jr = columns.lowerBound
             while jr < columns.upperBound {
@@ -290,12 +283,12 @@ struct GEMMProblem {
                 var ir = 0
                 while ir < m {
                     let mr = min(gemmMR, m - ir)
-                    let aPanel = UnsafePointer(packedA + ir * kc)
+                    let aPanel = transA ? a + pc * lda + ir : a + ir * lda + pc
                     let out = c + ir * ldc + jr
                     if nr == gemmNR {
-                        gemmMicroKernel(rows: mr, kc: kc, a: aPanel, b: strip, bStride: stride, out: out, ldo: ldc, store: store)
+                        gemmMicroKernel(rows: mr, kc: kc, a: aPanel, aRowStride: aRowStride, aStepStride: aStepStride, b: strip, bStride: stride, out: out, ldo: ldc, store: store)
                     } else {
-                        gemmMicroKernel(rows: mr, kc: kc, a: aPanel, b: strip, bStride: stride, out: tile, ldo: gemmNR,
+                        gemmMicroKernel(rows: mr, kc: kc, a: aPanel, aRowStride: aRowStride, aStepStride: aStepStride, b: strip, bStride: stride, out: tile, ldo: gemmNR,
                                         store: TileStore(alpha: 1, beta: 0, bias: nil))
                         storeEdge(tile, rows: mr, columns: nr, out: out, store: store)
                     }
@@ -365,35 +358,6 @@ struct GEMMProblem {
                 if let bias = store.bias { value += bias[q] }
                 target[q] = value
             }
-        }
-    }
-
-    /// Packs op(A)[row ..< row+height, depth ..< depth+count] into MR-tall panels, each
-    /// (count, MR) contiguous, zero-padding the last panel.
-    private func packA(into packed: UnsafeMutablePointer<Float>, row: Int, height: Int, depth: Int, count: Int) {
-        var panel = 0
-        while panel < height {
-            let rows = min(gemmMR, height - panel)
-            let target = packed + panel * count
-            if transA {
-                // A is stored (k, m): a panel's MR values at one depth are contiguous.
-                for p in 0..<count {
-                    let source = a + (depth + p) * lda + row + panel
-                    let out = target + p * gemmMR
-                    for r in 0..<rows { out[r] = source[r] }
-                    for r in rows..<gemmMR { out[r] = 0 }
-                }
-            } else {
-                for r in 0..<gemmMR {
-                    if r < rows {
-                        let source = a + (row + panel + r) * lda + depth
-                        for p in 0..<count { target[p * gemmMR + r] = source[p] }
-                    } else {
-                        for p in 0..<count { target[p * gemmMR + r] = 0 }
-                    }
-                }
-            }
-            panel += gemmMR
         }
     }
 
