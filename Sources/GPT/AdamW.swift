@@ -53,7 +53,24 @@ private struct AdamWUpdate: RangeTask {
     let lr: Float, beta1: Float, beta2: Float, epsilon: Float, decay: Float, correction1: Float, correction2: Float
 
     func run(_ range: Range<Int>) {
-        for i in range {
+        let w = KernelVector.scalarCount
+        let b1 = KernelVector(repeating: beta1), b2 = KernelVector(repeating: beta2)
+        let oneMinusB1 = KernelVector(repeating: 1 - beta1), oneMinusB2 = KernelVector(repeating: 1 - beta2)
+        let inverse1 = KernelVector(repeating: 1 / correction1), inverse2 = KernelVector(repeating: 1 / correction2)
+        let eps = KernelVector(repeating: epsilon), rate = KernelVector(repeating: lr), decayVector = KernelVector(repeating: decay)
+        var i = range.lowerBound
+        while i + w <= range.upperBound {
+            let g = load(gradients + i)
+            let mi = load(m + i) * b1 + g * oneMinusB1
+            let vi = load(v + i) * b2 + g * g * oneMinusB2
+            store(mi, m + i)
+            store(vi, v + i)
+            let update = (mi * inverse1) / ((vi * inverse2).squareRoot() + eps)
+            let p = load(parameters + i)
+            store(p - rate * (update + decayVector * p), parameters + i)
+            i += w
+        }
+        while i < range.upperBound {
             let g = gradients[i]
             let mi = beta1 * m[i] + (1 - beta1) * g
             let vi = beta2 * v[i] + (1 - beta2) * g * g
@@ -61,7 +78,16 @@ private struct AdamWUpdate: RangeTask {
             v[i] = vi
             let update = (mi / correction1) / ((vi / correction2).squareRoot() + epsilon)
             parameters[i] -= lr * (update + decay * parameters[i])
+            i += 1
         }
+    }
+
+    @inline(__always) private func load(_ p: UnsafePointer<Float>) -> KernelVector {
+        UnsafeRawPointer(p).loadUnaligned(as: KernelVector.self)
+    }
+
+    @inline(__always) private func store(_ value: KernelVector, _ p: UnsafeMutablePointer<Float>) {
+        UnsafeMutableRawPointer(p).storeBytes(of: value, as: KernelVector.self)
     }
 }
 

@@ -142,7 +142,10 @@ struct GEMMProblem {
     func runBlocked(rows: Range<Int>, columns: Range<Int>, scratch: UnsafeMutableRawPointer) {
         let packedB = scratch.assumingMemoryBound(to: Float.self)
         let tile = packedB + gemmKC * (gemmNC + gemmNR)
-        let aRowStride = transA ? 1 : lda, aStepStride = transA ? lda : 1
+        let aPacked = tile + gemmMR * gemmNR
+        // A stored (k, m) is copied six floats per depth into a contiguous panel: read in
+        // place, its rows (often a multiple of 4 KiB apart) would all fall in one L1 set.
+        let aRowStride = transA ? 1 : lda, aStepStride = transA ? gemmMR : 1
         // Few rows reuse each packed block little: keep it in L2 instead.
         let blockWidth = m <= 8 ? 256 : gemmNC
         var jc = columns.lowerBound
@@ -160,7 +163,16 @@ struct GEMMProblem {
                 var ir = rows.lowerBound
                 while ir < rows.upperBound {
                     let mr = min(gemmMR, rows.upperBound - ir)
-                    let aPanel = transA ? a + pc * lda + ir : a + ir * lda + pc
+                    let aPanel: UnsafePointer<Float>
+                    if transA {
+                        for p in 0..<kc {
+                            let source = a + (pc + p) * lda + ir, target = aPacked + p * gemmMR
+                            for r in 0..<mr { target[r] = source[r] }
+                        }
+                        aPanel = UnsafePointer(aPacked)
+                    } else {
+                        aPanel = a + ir * lda + pc
+                    }
                     var jr = 0
                     while jr < nc {
                         let nr = min(gemmNR, nc - jr)
