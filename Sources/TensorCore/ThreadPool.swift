@@ -88,6 +88,15 @@ public final class ThreadPool: @unchecked Sendable {
         exited.load(ordering: .acquiring) < threadCount - 1
     }
 
+    /// Single-thread pools, one per index: for kernels that call other pool-based kernels
+    /// (a GEMM) from inside a parallel task, where thread `i` needs scratch of its own.
+    public static func serial(_ index: Int) -> ThreadPool {
+        serialPoolsLock.lock()
+        defer { serialPoolsLock.unlock() }
+        while serialPools.count <= index { serialPools.append(ThreadPool(threadCount: 1)) }
+        return serialPools[index]
+    }
+
     /// The scratch region of one thread: `scratchBytesPerThread` bytes, 64-byte aligned.
     /// Only the thread with that index may touch it while a job runs.
     public func scratch(thread: Int) -> UnsafeMutableRawPointer {
@@ -167,6 +176,9 @@ public final class ThreadPool: @unchecked Sendable {
         address.assumingMemoryBound(to: Task.self).pointee.run(thread: index, threadCount: threadCount)
     }
 }
+
+nonisolated(unsafe) private var serialPools: [ThreadPool] = []
+private let serialPoolsLock = NSLock()
 
 /// Work that a ``ThreadPool`` runs on all its threads at once: each thread calls
 /// ``run(thread:threadCount:)`` with its own index and takes its fixed share.
