@@ -188,4 +188,40 @@ final class CommandLineTests: XCTestCase {
         let wrongResume = try synth(["train", "--data", data, "--out", run, "--preset", "char", "--resume"])
         XCTAssertEqual(wrongResume.status, 1, "a checkpoint of another preset is refused")
     }
+
+    func testInterruptSavesACheckpointThatResumes() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("synth-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let corpus = directory.appendingPathComponent("corpus.txt").path
+        try Data((0..<400).map { "record \($0 % 13) ok\n" }.joined().utf8).write(to: URL(fileURLWithPath: corpus))
+        let data = directory.appendingPathComponent("data").path, run = directory.appendingPathComponent("run").path
+        XCTAssertEqual(try synth(["prepare", "--input", corpus, "--bytes", "--out", data]).status, 0)
+
+        let bundle = Bundle(for: Self.self).bundleURL
+        let executable = [bundle, bundle.deletingLastPathComponent()].map { $0.appendingPathComponent("synth") }
+            .first { FileManager.default.isExecutableFile(atPath: $0.path) }!
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = ["train", "--data", data, "--out", run, "--preset", "tiny", "--steps", "1000000", "--batch", "2",
+                             "--checkpoint-interval", "1000000"]
+        process.standardError = Pipe()
+        try process.run()
+        // Wait for training to be under way (metrics appear), then interrupt it.
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline && ((try? String(contentsOfFile: run + "/metrics.jsonl", encoding: .utf8)) ?? "").isEmpty {
+            usleep(50_000)
+        }
+        process.interrupt()
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 130, "Ctrl-C stops with status 130")
+        let state = try String(contentsOfFile: run + "/state.json", encoding: .utf8)
+        let stepText = state.split(separator: ":")[1].split(separator: ",")[0].trimmingCharacters(in: .whitespaces)
+        let stoppedAt = Int(stepText) ?? 0
+        XCTAssertGreaterThan(stoppedAt, 0, state)
+        let resumed = try synth(["train", "--data", data, "--out", run, "--preset", "tiny", "--steps", String(stoppedAt + 3),
+                                 "--batch", "2", "--resume"])
+        XCTAssertEqual(resumed.status, 0, resumed.error)
+        XCTAssertTrue(resumed.error.contains("from step \(stoppedAt)"), resumed.error)
+    }
 }
