@@ -73,9 +73,10 @@ let package = Package(
         .target(name: "BPE", swiftSettings: kernelSettings),
         .target(name: "GPT", dependencies: ["TensorCore"], swiftSettings: kernelSettings),
         .target(name: "Training", dependencies: ["GPT", "BPE"], swiftSettings: kernelSettings),
+        .target(name: "Decoding", dependencies: ["TensorCore", "BPE", "GPT"], swiftSettings: kernelSettings),
         .target(name: "SynthKit", dependencies: ["TensorCore", "BPE"], swiftSettings: kernelSettings),
-        .executableTarget(name: "SynthCLI", dependencies: ["SynthKit", "BPE", "GPT", "Training"], swiftSettings: kernelSettings),
-        .executableTarget(name: "SynthBench", dependencies: ["SynthKit", "TensorCore", "BPE", "GPT"], swiftSettings: kernelSettings),
+        .executableTarget(name: "SynthCLI", dependencies: ["SynthKit", "BPE", "GPT", "Training", "Decoding"], swiftSettings: kernelSettings),
+        .executableTarget(name: "SynthBench", dependencies: ["SynthKit", "TensorCore", "BPE", "GPT", "Decoding"], swiftSettings: kernelSettings),
         .testTarget(
             name: "TensorCoreTests", dependencies: ["TensorCore"], swiftSettings: kernelSettings,
             // Exporting the test binary's symbols lets AllocationCounter.swift count every
@@ -83,6 +84,7 @@ let package = Package(
             linkerSettings: [.unsafeFlags(["-Xlinker", "--export-dynamic"], .when(platforms: [.linux]))]),
         .testTarget(name: "BPETests", dependencies: ["BPE"], swiftSettings: kernelSettings),
         .testTarget(name: "GPTTests", dependencies: ["GPT"], swiftSettings: kernelSettings),
+        .testTarget(name: "DecodingTests", dependencies: ["Decoding"], swiftSettings: kernelSettings),
         .testTarget(name: "TrainingTests", dependencies: ["Training"], swiftSettings: kernelSettings),
         .testTarget(name: "SynthCLITests", dependencies: ["SynthCLI"]),
     ]

@@ -12,6 +12,8 @@ Suites:
   kernels    GB/s of layer norm, GELU, softmax, cross-entropy next to a plain copy
   train      training tokens/s (forward, backward, AdamW) [--preset char|small] [--batch N] [--steps N]
   attention  fused against materialised attention, forward+backward ms [--T 64,256,1024]
+  generate   prefill and decode tokens/s through the batched generator, random weights
+             [--preset char|small] [--batch 1,32] [--tokens N] [--save-bundle DIR]
   tokenizer  BPE training time and peak memory, encode MB/s (1 thread and all)
              [--input FILE] [--repeat N] [--vocab N,N] [--save DIR]
              (default: ../shared/corpora/tinyshakespeare/input.txt, vocab 8192,32768)
@@ -69,6 +71,17 @@ func main() -> Int32 {
             }
             try arguments.finish()
             try runAttentionSuite(times: times, threads: threads, reporter: &reporter)
+        case "generate":
+            let preset = try arguments.value("--preset") ?? "small"
+            let batches = try (arguments.value("--batch") ?? "1,32").split(separator: ",").map { text -> Int in
+                guard let value = Int(text), value > 0, value <= 256 else { throw UsageError("--batch expects sizes like 1,32") }
+                return value
+            }
+            let tokens = try arguments.integer("--tokens", in: 2...100_000)
+            let saveBundle = try arguments.value("--save-bundle")
+            try arguments.finish()
+            try runGenerateSuite(preset: preset, batches: batches, tokens: tokens, saveBundle: saveBundle, threads: threads,
+                                 reporter: &reporter)
         case "tokenizer":
             let input = try arguments.value("--input") ?? "../shared/corpora/tinyshakespeare/input.txt"
             let repeats = try arguments.integer("--repeat", default: 1, in: 1...1000)!

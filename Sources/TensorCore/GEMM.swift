@@ -10,7 +10,8 @@
 //   ranges (whichever dimension has more tiles) and pack their own panels, so there is
 //   no barrier inside a GEMM. Every element of C is computed by the same sequence of
 //   operations whatever the thread count, so results are bit-identical across counts.
-// - M <= 8 (decoding): packing B would cost as much as the product. With B stored (k, n)
+// - M <= 64 (decoding, batched or not): packing B would cost as much as the product
+//   (batch-32 decoding: 41-52 GFLOP/s packed against 51-64 unpacked, hot caches). With B stored (k, n)
 //   and M >= 3, only A is packed and the micro-kernel reads B's rows in place, one 16-wide
 //   strip per step, A read in place too, every row panel reusing the strip; the micro-kernel is
 //   compiled for each row count, so 8 rows cost 6 + 2, not 6 + 6 (packing B into 128-wide
@@ -65,14 +66,20 @@ public func gemm(transA: Transpose, transB: Transpose, m: Int, n: Int, k: Int,
         problem.scaleOnly(rows: 0..<m)
         return
     }
-    let path: GEMMPath = m > 8 ? .blocked
+    let path: GEMMPath = m > 64 ? .blocked
         : transB ? (transA ? .blocked : .dotProducts)
+        : m <= 2 && k >= 256 && m * n * MemoryLayout<Float>.stride <= ThreadPool.scratchBytesPerThread ? .splitDepth
         : m <= 2 || n < gemmNR ? .rowStream : .unpackedB
     let share = GEMMShare(problem: problem, path: path, scratch: pool.scratch(thread: 0))
     if m * n * k < 65_536 || pool.threadCount == 1 {
         share.run(thread: 0, threadCount: 1)
     } else {
         pool.run(share)
+    }
+    if path == .splitDepth {
+        // C holds the first half of the depth; add the second, kept in thread 0's scratch.
+        let upper = share.scratch.assumingMemoryBound(to: Float.self)
+        for i in 0..<m { addInPlace(c + i * ldc, upper + i * n, count: n) }
     }
 }
 
@@ -85,12 +92,16 @@ struct GEMMShare: ParallelTask {
 
     func run(thread: Int, threadCount: Int) {
         problem.runShare(path: path, thread: thread, threadCount: threadCount,
-                         scratch: scratch + thread * ThreadPool.scratchBytesPerThread)
+                         scratch: path == .splitDepth ? scratch : scratch + thread * ThreadPool.scratchBytesPerThread)
     }
 }
 
-/// The three algorithms; the choice depends on the shape only, never on the thread count.
-enum GEMMPath { case blocked, rowStream, dotProducts, unpackedB }
+/// The algorithms; the choice depends on the shape only, never on the thread count.
+/// `splitDepth` is the row stream over each half of K: with one or two rows of A the
+/// product streams B once from memory, and two threads each reading one contiguous half
+/// of B reach 25 GB/s here where splitting B's columns reaches 19 (both threads then read
+/// every page).
+enum GEMMPath { case blocked, rowStream, dotProducts, unpackedB, splitDepth }
 
 /// One GEMM call's operands, and the serial algorithms each thread runs on its share.
 struct GEMMProblem {
@@ -109,6 +120,23 @@ struct GEMMProblem {
         case .rowStream:
             let columns = splitRange(n, parts: count, part: thread, granule: 64)
             if !columns.isEmpty { runRowStream(columns: columns) }
+        case .splitDepth:
+            // The lower half of K goes into C, the upper half into `scratch` (thread 0's, the
+            // same for every thread); the caller adds them. Even threads take the lower half.
+            let half = k / 2
+            let lower = GEMMProblem(transA: transA, transB: false, m: m, n: n, k: half, alpha: alpha, a: a, lda: lda,
+                                    b: b, ldb: ldb, beta: beta, c: c, ldc: ldc, bias: bias)
+            let upper = GEMMProblem(transA: transA, transB: false, m: m, n: n, k: k - half, alpha: alpha,
+                                    a: transA ? a + half * lda : a + half, lda: lda, b: b + half * ldb, ldb: ldb,
+                                    beta: 0, c: scratch.assumingMemoryBound(to: Float.self), ldc: n, bias: nil)
+            if count == 1 {
+                lower.runRowStream(columns: 0..<n)
+                upper.runRowStream(columns: 0..<n)
+            } else {
+                let groupSize = thread % 2 == 0 ? (count + 1) / 2 : count / 2
+                let columns = splitRange(n, parts: groupSize, part: thread / 2, granule: 64)
+                if !columns.isEmpty { (thread % 2 == 0 ? lower : upper).runRowStream(columns: columns) }
+            }
         case .dotProducts:
             let columns = splitRange(n, parts: count, part: thread, granule: 16)
             if !columns.isEmpty { runDotProducts(columns: columns) }

@@ -1,0 +1,197 @@
+// Sampling as a chain of small stages, as llama.cpp does: each stage edits the logits
+// (penalties, bias, truncation, temperature), and a final draw picks the token. A
+// constraint's mask is applied before the chain, so every stage sees only valid tokens.
+
+import Foundation
+import TensorCore
+
+/// One stage of a ``Sampler`` chain.
+public enum SamplingStage: Sendable, Equatable {
+    /// Adds a value to given tokens' logits (-infinity bans a token).
+    case logitBias([Int32: Float])
+    /// Divides positive and multiplies negative logits of tokens already in the sequence
+    /// (CTRL's penalty, as in Hugging Face and llama.cpp); 1 is off.
+    case repetitionPenalty(Float)
+    /// Subtracts the value times the number of times a token occurred.
+    case frequencyPenalty(Float)
+    /// Subtracts the value from every token that occurred.
+    case presencePenalty(Float)
+    /// Bans tokens that would repeat an n-gram already in the sequence.
+    case noRepeatNGram(Int)
+    /// Keeps the k most likely tokens.
+    case topK(Int)
+    /// Keeps the most likely tokens whose probabilities sum to at least p (nucleus).
+    case topP(Float)
+    /// Keeps tokens at least p times as likely as the most likely one.
+    case minP(Float)
+    /// Divides the logits by t; 0 means greedy (always the most likely token).
+    case temperature(Float)
+}
+
+/// A chain of ``SamplingStage``s and the final draw.
+public struct Sampler: Sendable, Equatable {
+    public var stages: [SamplingStage]
+
+    public init(stages: [SamplingStage]) { self.stages = stages }
+
+    /// Always the most likely token.
+    public static let greedy = Sampler(stages: [.temperature(0)])
+
+    /// The usual chain: penalties, bias, top-k, top-p, min-p, then temperature (llama.cpp's
+    /// order). Stages left at their neutral value are omitted.
+    public static func standard(temperature: Float = 1, topK: Int? = nil, topP: Float? = nil, minP: Float? = nil,
+                                repetitionPenalty: Float? = nil, frequencyPenalty: Float? = nil,
+                                presencePenalty: Float? = nil, noRepeatNGram: Int? = nil,
+                                logitBias: [Int32: Float] = [:]) -> Sampler {
+        var stages: [SamplingStage] = []
+        if let repetitionPenalty, repetitionPenalty != 1 { stages.append(.repetitionPenalty(repetitionPenalty)) }
+        if let frequencyPenalty, frequencyPenalty != 0 { stages.append(.frequencyPenalty(frequencyPenalty)) }
+        if let presencePenalty, presencePenalty != 0 { stages.append(.presencePenalty(presencePenalty)) }
+        if let noRepeatNGram, noRepeatNGram > 0 { stages.append(.noRepeatNGram(noRepeatNGram)) }
+        if !logitBias.isEmpty { stages.append(.logitBias(logitBias)) }
+        if let topK, topK > 0 { stages.append(.topK(topK)) }
+        if let topP, topP < 1 { stages.append(.topP(topP)) }
+        if let minP, minP > 0 { stages.append(.minP(minP)) }
+        stages.append(.temperature(temperature))
+        return Sampler(stages: stages)
+    }
+
+    /// Checks every stage's parameter is in range.
+    public func validate() throws {
+        for stage in stages {
+            switch stage {
+            case let .repetitionPenalty(value) where !(value > 0):
+                throw DecodingError.invalidOption("repetition penalty must be positive, got \(value)")
+            case let .noRepeatNGram(n) where n < 1: throw DecodingError.invalidOption("no-repeat n-gram size must be at least 1, got \(n)")
+            case let .topK(k) where k < 1: throw DecodingError.invalidOption("top-k must be at least 1, got \(k)")
+            case let .topP(p) where !(p > 0 && p <= 1): throw DecodingError.invalidOption("top-p must be in (0, 1], got \(p)")
+            case let .minP(p) where !(p >= 0 && p <= 1): throw DecodingError.invalidOption("min-p must be in [0, 1], got \(p)")
+            case let .temperature(t) where !(t >= 0 && t.isFinite):
+                throw DecodingError.invalidOption("temperature must be 0 or more, got \(t)")
+            default: break
+            }
+        }
+    }
+
+    /// Runs the chain on `logits` (V values, edited in place) for a sequence whose tokens so
+    /// far are `history`, and draws a token with `rng`. Returns nil when every logit is
+    /// minus infinity (nothing can be chosen).
+    public func sample(logits: UnsafeMutableBufferPointer<Float>, history: ArraySlice<Int32>,
+                       rng: inout SplitMix) -> Int32? {
+        var greedy = false
+        for stage in stages {
+            switch stage {
+            case let .logitBias(bias):
+                for (token, value) in bias where token >= 0 && Int(token) < logits.count { logits[Int(token)] += value }
+            case let .repetitionPenalty(penalty):
+                for token in Set(history) where Int(token) < logits.count {
+                    let value = logits[Int(token)]
+                    logits[Int(token)] = value > 0 ? value / penalty : value * penalty
+                }
+            case let .frequencyPenalty(penalty):
+                for token in history where Int(token) < logits.count { logits[Int(token)] -= penalty }
+            case let .presencePenalty(penalty):
+                for token in Set(history) where Int(token) < logits.count { logits[Int(token)] -= penalty }
+            case let .noRepeatNGram(n):
+                banRepeatedNGrams(logits, history: history, n: n)
+            case let .topK(k):
+                keepTopK(logits, k: k)
+            case let .topP(p):
+                keepNucleus(logits, p: p)
+            case let .minP(p):
+                guard let maximum = logits.max(), maximum > -.infinity else { break }
+                let floor = maximum + log(p)
+                for i in logits.indices where logits[i] < floor { logits[i] = -.infinity }
+            case let .temperature(t):
+                if t == 0 { greedy = true } else if t != 1 {
+                    let inverse = 1 / t
+                    for i in logits.indices { logits[i] *= inverse }
+                }
+            }
+        }
+        guard let best = logits.indices.max(by: { logits[$0] < logits[$1] }), logits[best] > -.infinity else { return nil }
+        if greedy { return Int32(best) }
+        let maximum = logits[best]
+        var total: Double = 0
+        for i in logits.indices where logits[i] > -.infinity { total += Double(scalarExp(logits[i] - maximum)) }
+        var target = rng.nextDouble() * total
+        for i in logits.indices where logits[i] > -.infinity {
+            target -= Double(scalarExp(logits[i] - maximum))
+            if target < 0 { return Int32(i) }
+        }
+        return Int32(best)
+    }
+
+    private func banRepeatedNGrams(_ logits: UnsafeMutableBufferPointer<Float>, history: ArraySlice<Int32>, n: Int) {
+        let tokens = Array(history)
+        guard tokens.count >= n else { return }
+        if n == 1 {
+            for token in tokens where Int(token) < logits.count { logits[Int(token)] = -.infinity }
+            return
+        }
+        let suffix = tokens[(tokens.count - n + 1)...]
+        for start in 0...(tokens.count - n) where tokens[start..<(start + n - 1)].elementsEqual(suffix) {
+            let banned = Int(tokens[start + n - 1])
+            if banned < logits.count { logits[banned] = -.infinity }
+        }
+    }
+
+    private func keepTopK(_ logits: UnsafeMutableBufferPointer<Float>, k: Int) {
+        guard k < logits.count else { return }
+        // The k-th largest value by a bounded min-heap; ties at the boundary are all kept.
+        var heap: [Float] = []
+        heap.reserveCapacity(k)
+        for value in logits where value > -.infinity {
+            if heap.count < k { heap.append(value); siftUp(&heap, heap.count - 1) } else if value > heap[0] {
+                heap[0] = value; siftDown(&heap, 0)
+            }
+        }
+        guard heap.count == k else { return }
+        let threshold = heap[0]
+        for i in logits.indices where logits[i] < threshold { logits[i] = -.infinity }
+    }
+
+    private func keepNucleus(_ logits: UnsafeMutableBufferPointer<Float>, p: Float) {
+        guard let maximum = logits.max(), maximum > -.infinity else { return }
+        var total: Double = 0
+        for value in logits where value > -.infinity { total += Double(scalarExp(value - maximum)) }
+        // Sort only the head: tokens within 12 nats of the best hold all but a sliver of the
+        // mass in practice; fall back to every token when they do not reach p.
+        for margin: Float in [12, .infinity] {
+            var head = logits.indices.filter { logits[$0] > -.infinity && logits[$0] >= maximum - margin }
+            head.sort { logits[$0] > logits[$1] || (logits[$0] == logits[$1] && $0 < $1) }
+            var cumulative: Double = 0
+            for index in head {
+                cumulative += Double(scalarExp(logits[index] - maximum)) / total
+                if cumulative >= Double(p) {
+                    let threshold = logits[index]
+                    for i in logits.indices where logits[i] < threshold { logits[i] = -.infinity }
+                    return
+                }
+            }
+        }
+    }
+
+    private func siftUp(_ heap: inout [Float], _ index: Int) {
+        var child = index
+        while child > 0 {
+            let parent = (child - 1) / 2
+            guard heap[child] < heap[parent] else { return }
+            heap.swapAt(child, parent)
+            child = parent
+        }
+    }
+
+    private func siftDown(_ heap: inout [Float], _ index: Int) {
+        var parent = index
+        while true {
+            let left = 2 * parent + 1, right = left + 1
+            var smallest = parent
+            if left < heap.count && heap[left] < heap[smallest] { smallest = left }
+            if right < heap.count && heap[right] < heap[smallest] { smallest = right }
+            guard smallest != parent else { return }
+            heap.swapAt(parent, smallest)
+            parent = smallest
+        }
+    }
+}

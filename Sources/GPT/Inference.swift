@@ -1,0 +1,238 @@
+// Performance notes
+// - Decoding one token per sequence is a matrix-vector product per layer: the time goes
+//   into streaming the weights from memory (the small preset's 55 MB per step), so the
+//   products are the GEMM's small-M paths (B read in place, once, in order) split by
+//   columns across the pool, and a batch of sequences shares one pass over the weights.
+// - Prefill and decode are the same call: a list of rows (slot, position, token). Keys
+//   and values of every row are written to the cache before attention runs, so the rows
+//   of one prompt attend to each other causally within one call.
+// - The LM head (the largest product for small models) runs only for the rows whose
+//   logits are asked for: the last row of a prompt, not all of them.
+// - Attention per (row, head) is a dot product per cached key and an axpy per value,
+//   split over the pool by (row, head) pairs; it is a small share of a decode step.
+
+import Foundation
+import TensorCore
+
+/// Keys and values of past positions, per layer and per slot, so that decoding a token
+/// costs one position's work instead of re-running the whole prefix.
+public final class KVCache {
+    /// Sequences the cache holds at once.
+    public let slots: Int
+    /// Positions per slot (the model's block size).
+    public let capacity: Int
+    let layers: Int, channels: Int
+    /// (L, slots, 2, maxT * C): per layer and slot the keys, transposed per head
+    /// (NH, HS, maxT), then the values (maxT, C). Transposed keys make the scores of eight
+    /// positions one vector FMA per channel, with no horizontal sums.
+    private let storage: TensorStorage
+
+    /// A cache for `slots` sequences of up to `config.blockSize` tokens.
+    public init(config: ModelConfig, slots: Int) throws {
+        precondition(slots > 0)
+        self.slots = slots
+        capacity = config.blockSize
+        layers = config.layers
+        channels = config.channels
+        let count = config.layers * slots * 2 * config.blockSize * config.channels
+        do {
+            storage = try TensorStorage(count: count, purpose: "a key/value cache for \(slots) sequences")
+        } catch { throw GPTError.allocationFailed("\(error)") }
+    }
+
+    /// (NH, HS, maxT) keys of one layer and slot.
+    @inline(__always)
+    func keys(layer: Int, slot: Int) -> UnsafeMutablePointer<Float> {
+        storage.base + ((layer * slots + slot) * 2) * capacity * channels
+    }
+
+    /// (maxT, C) values of one layer and slot.
+    @inline(__always)
+    func values(layer: Int, slot: Int) -> UnsafeMutablePointer<Float> {
+        keys(layer: layer, slot: slot) + capacity * channels
+    }
+}
+
+/// One token to run: which cached sequence it extends, at which position.
+public struct InferenceRow: Sendable, Equatable {
+    /// The cache slot of its sequence.
+    public var slot: Int
+    /// Its position in the sequence (0 for the first token).
+    public var position: Int
+    /// The token id.
+    public var token: Int32
+    /// Whether to compute its next-token logits.
+    public var wantsLogits: Bool
+
+    public init(slot: Int, position: Int, token: Int32, wantsLogits: Bool) {
+        self.slot = slot
+        self.position = position
+        self.token = token
+        self.wantsLogits = wantsLogits
+    }
+}
+
+/// Runs a trained model forward on new tokens of many sequences at once, with a
+/// ``KVCache``: prompts (prefill) and generated tokens (decode) alike.
+public final class InferenceSession {
+    public let model: Model
+    public let cache: KVCache
+    /// Most rows one ``run(_:)`` takes.
+    public let maxRows: Int
+    private let storage: TensorStorage
+    private let x, ln, mean, rstd, qkv, atty, projected, fch, gathered, logitsBuffer: UnsafeMutablePointer<Float>
+    /// Per thread: attention scores of one (row, head), padded to whole vectors.
+    private let scoreScratch: UnsafeMutablePointer<Float>
+    private let scoresPerThread: Int
+
+    /// A session for `slots` sequences, taking up to `maxRows` tokens per call.
+    public init(model: Model, slots: Int, maxRows: Int) throws {
+        precondition(maxRows > 0)
+        self.model = model
+        self.maxRows = maxRows
+        cache = try KVCache(config: model.config, slots: slots)
+        let (C, V, T) = (model.config.channels, model.config.vocabularySize, model.config.blockSize)
+        let N = maxRows
+        let threads = model.pool.threadCount
+        scoresPerThread = (T + KernelVector.scalarCount - 1) / KernelVector.scalarCount * KernelVector.scalarCount
+        let sizes = [N * C, N * C, N, N, N * 3 * C, N * C, N * C, N * 4 * C, N * C, N * V, threads * scoresPerThread]
+        do {
+            storage = try TensorStorage(count: sizes.reduce(0, +), purpose: "inference activations for \(N) rows")
+        } catch { throw GPTError.allocationFailed("\(error)") }
+        var pointers: [UnsafeMutablePointer<Float>] = []
+        var offset = 0
+        for size in sizes { pointers.append(storage.base + offset); offset += size }
+        (x, ln, mean, rstd, qkv, atty, projected, fch, gathered, logitsBuffer) =
+            (pointers[0], pointers[1], pointers[2], pointers[3], pointers[4], pointers[5], pointers[6], pointers[7],
+             pointers[8], pointers[9])
+        scoreScratch = pointers[10]
+    }
+
+    /// Runs `rows` through the model, storing their keys and values in the cache, and
+    /// returns the logits of the rows that asked for them, in order: (count, V).
+    ///
+    /// A row at position p sees the cached positions 0..<p of its slot and itself; earlier
+    /// positions come from earlier calls or from earlier rows of this call.
+    public func run(_ rows: [InferenceRow]) throws -> UnsafeBufferPointer<Float> {
+        let config = model.config
+        let (L, C, NH, V) = (config.layers, config.channels, config.heads, config.vocabularySize)
+        let N = rows.count
+        guard N > 0 else { return UnsafeBufferPointer(start: logitsBuffer, count: 0) }
+        guard N <= maxRows else { throw GPTError.invalidConfig("\(N) rows exceed the session's \(maxRows)") }
+        for (i, row) in rows.enumerated() {
+            guard row.slot >= 0 && row.slot < cache.slots else {
+                throw GPTError.invalidConfig("slot \(row.slot) outside 0..<\(cache.slots)")
+            }
+            guard row.position >= 0 && row.position < config.blockSize else {
+                throw GPTError.sequenceTooLong(length: row.position + 1, blockSize: config.blockSize)
+            }
+            guard row.token >= 0 && Int(row.token) < V else {
+                throw GPTError.tokenOutOfRange(token: row.token, position: i, vocabularySize: V)
+            }
+        }
+        let p = model.params, pool = model.pool
+        for (i, row) in rows.enumerated() {
+            let out = x + i * C, tokenRow = p.wte + Int(row.token) * C, positionRow = p.wpe + row.position * C
+            for c in 0..<C { out[c] = tokenRow[c] + positionRow[c] }
+        }
+        rows.withUnsafeBufferPointer { rowList in
+            for l in 0..<L {
+                layerNormForward(out: ln, mean: mean, rstd: rstd, inp: x, weight: p.ln1w + l * C, bias: p.ln1b + l * C,
+                                 rows: N, channels: C, pool: pool)
+                gemm(transA: false, transB: false, m: N, n: 3 * C, k: C, a: ln, lda: C, b: p.qkvw + l * C * 3 * C,
+                     ldb: 3 * C, c: qkv, ldc: 3 * C, bias: p.qkvb + l * 3 * C, pool: pool)
+                let maxT = cache.capacity
+                for (i, row) in rowList.enumerated() {
+                    let source = qkv + i * 3 * C
+                    let keys = cache.keys(layer: l, slot: row.slot) + row.position
+                    for channel in 0..<C { keys[channel * maxT] = source[C + channel] }
+                    (cache.values(layer: l, slot: row.slot) + row.position * C).update(from: source + 2 * C, count: C)
+                }
+                let attention = CachedAttention(rows: rowList.baseAddress!, rowCount: N, layer: l, cache: cache, qkv: qkv,
+                                                out: atty, channels: C, heads: NH, scratch: scoreScratch,
+                                                scratchPerThread: scoresPerThread)
+                if N * NH * 64 < 4096 || pool.threadCount == 1 {
+                    attention.run(thread: 0, threadCount: 1)
+                } else {
+                    pool.run(attention)
+                }
+                gemm(transA: false, transB: false, m: N, n: C, k: C, a: atty, lda: C, b: p.attprojw + l * C * C, ldb: C,
+                     c: projected, ldc: C, bias: p.attprojb + l * C, pool: pool)
+                addForward(out: x, x, projected, count: N * C, pool: pool)
+                layerNormForward(out: ln, mean: mean, rstd: rstd, inp: x, weight: p.ln2w + l * C, bias: p.ln2b + l * C,
+                                 rows: N, channels: C, pool: pool)
+                gemm(transA: false, transB: false, m: N, n: 4 * C, k: C, a: ln, lda: C, b: p.fcw + l * C * 4 * C,
+                     ldb: 4 * C, c: fch, ldc: 4 * C, bias: p.fcb + l * 4 * C, pool: pool)
+                geluForward(out: fch, inp: fch, count: N * 4 * C, pool: pool)
+                gemm(transA: false, transB: false, m: N, n: C, k: 4 * C, a: fch, lda: 4 * C, b: p.fcprojw + l * 4 * C * C,
+                     ldb: C, c: projected, ldc: C, bias: p.fcprojb + l * C, pool: pool)
+                addForward(out: x, x, projected, count: N * C, pool: pool)
+            }
+        }
+        var wanted = 0
+        for (i, row) in rows.enumerated() where row.wantsLogits {
+            (gathered + wanted * C).update(from: x + i * C, count: C)
+            wanted += 1
+        }
+        guard wanted > 0 else { return UnsafeBufferPointer(start: logitsBuffer, count: 0) }
+        layerNormForward(out: ln, mean: mean, rstd: rstd, inp: gathered, weight: p.lnfw, bias: p.lnfb, rows: wanted,
+                         channels: C, pool: pool)
+        gemm(transA: false, transB: true, m: wanted, n: V, k: C, a: ln, lda: C, b: p.wte, ldb: C, c: logitsBuffer, ldc: V,
+             pool: pool)
+        return UnsafeBufferPointer(start: logitsBuffer, count: wanted * V)
+    }
+}
+
+/// Attention of each new row over its slot's cached keys and values, split by (row, head).
+private struct CachedAttention: ParallelTask {
+    let rows: UnsafePointer<InferenceRow>
+    let rowCount: Int
+    let layer: Int
+    let cache: KVCache
+    /// (N, 3C) queries, keys and values of the new rows.
+    let qkv: UnsafePointer<Float>
+    /// (N, C) result.
+    let out: UnsafeMutablePointer<Float>
+    let channels: Int, heads: Int
+    /// (threads, maxT) scores.
+    let scratch: UnsafeMutablePointer<Float>
+    let scratchPerThread: Int
+
+    func run(thread: Int, threadCount: Int) {
+        let C = channels, HS = C / heads
+        let scale = 1 / Float(HS).squareRoot()
+        let maxT = cache.capacity, w = KernelVector.scalarCount
+        let scores = scratch + thread * scratchPerThread
+        for pair in splitRange(rowCount * heads, parts: threadCount, part: thread) {
+            let i = pair / heads, h = pair % heads
+            let row = rows[i]
+            let query = qkv + i * 3 * C + h * HS
+            let keys = cache.keys(layer: layer, slot: row.slot) + h * HS * maxT
+            let values = cache.values(layer: layer, slot: row.slot) + h * HS
+            let count = row.position + 1
+            // scores[j] = q · k_j, eight positions per vector, over the transposed keys.
+            let padded = (count + w - 1) / w * w
+            scores.update(repeating: 0, count: padded)
+            for d in 0..<HS {
+                let q = KernelVector(repeating: query[d] * scale)
+                let keyRow = keys + d * maxT
+                var j = 0
+                while j < padded {
+                    let current = UnsafeRawPointer(scores + j).loadUnaligned(as: KernelVector.self)
+                    let key = UnsafeRawPointer(keyRow + j).loadUnaligned(as: KernelVector.self)
+                    UnsafeMutableRawPointer(scores + j).storeBytes(of: current.addingProduct(q, key), as: KernelVector.self)
+                    j += w
+                }
+            }
+            var maximum = -Float.infinity
+            for j in 0..<count { maximum = max(maximum, scores[j]) }
+            let total = expShifted(scores, count: count, shift: maximum)
+            let result = out + i * C + h * HS
+            result.update(repeating: 0, count: HS)
+            let normaliser = 1 / total
+            for j in 0..<count {
+                axpy(result, scores[j] * normaliser, values + j * C, HS)
+            }
+        }
+    }
+}

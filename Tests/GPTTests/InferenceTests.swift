@@ -1,0 +1,77 @@
+import TensorCore
+import XCTest
+@testable import GPT
+
+/// The cached path must compute what a full forward over the whole prefix computes.
+final class InferenceTests: XCTestCase {
+    let config = ModelConfig(layers: 2, heads: 4, channels: 32, blockSize: 24, vocabularySize: 50)
+
+    /// Logits of every position of `tokens` from a plain forward, (T, V).
+    func fullLogits(_ model: Model, _ tokens: [Int32]) throws -> [Float] {
+        try model.forward(tokens: tokens, targets: nil, batch: 1, time: tokens.count)
+        return Array(UnsafeBufferPointer(start: model.logits!, count: tokens.count * config.vocabularySize))
+    }
+
+    func testCachedLogitsEqualFullForwardForPrefillAndDecodeInOneBatch() throws {
+        for threads in [1, 2] {
+            let model = try Model(config: config, pool: ThreadPool(threadCount: threads))
+            model.initializeWeights(seed: 7)
+            var rng = SplitMix(seed: 3)
+            // Three sequences of different lengths decoded together; the third joins late.
+            let sequences: [[Int32]] = (0..<3).map { s in
+                (0..<(10 + 5 * s)).map { _ in Int32(rng.next() % UInt64(config.vocabularySize)) }
+            }
+            let expected = try sequences.map { try fullLogits(model, $0) }
+            let session = try InferenceSession(model: model, slots: 3, maxRows: 16)
+            let V = config.vocabularySize
+            // Prefill 4 tokens of sequence 0 and 6 of sequence 1 in one call.
+            var rows: [InferenceRow] = []
+            for t in 0..<4 { rows.append(InferenceRow(slot: 0, position: t, token: sequences[0][t], wantsLogits: t == 3)) }
+            for t in 0..<6 { rows.append(InferenceRow(slot: 1, position: t, token: sequences[1][t], wantsLogits: true)) }
+            var logits = Array(try session.run(rows))
+            XCTAssertEqual(logits.count, 7 * V)
+            assertClose(Array(logits[0..<V]), Array(expected[0][(3 * V)..<(4 * V)]), "prefill of sequence 0")
+            for t in 0..<6 {
+                assertClose(Array(logits[((t + 1) * V)..<((t + 2) * V)]), Array(expected[1][(t * V)..<((t + 1) * V)]),
+                            "prefill of sequence 1, position \(t)")
+            }
+            var next = [4, 6, 0]
+            for step in 0..<9 {
+                rows = []
+                for s in 0..<3 where next[s] < sequences[s].count && (s < 2 || step >= 3) {
+                    if s == 2 && next[2] == 0 {
+                        // The late sequence joins with its whole prompt of 5 tokens.
+                        for t in 0..<5 { rows.append(InferenceRow(slot: 2, position: t, token: sequences[2][t], wantsLogits: t == 4)) }
+                        next[2] = 5
+                        continue
+                    }
+                    rows.append(InferenceRow(slot: s, position: next[s], token: sequences[s][next[s]], wantsLogits: true))
+                    next[s] += 1
+                }
+                logits = Array(try session.run(rows))
+                var index = 0
+                for row in rows where row.wantsLogits {
+                    let want = expected[row.slot][(row.position * V)..<((row.position + 1) * V)]
+                    assertClose(Array(logits[(index * V)..<((index + 1) * V)]), Array(want),
+                                "threads \(threads), step \(step), slot \(row.slot), position \(row.position)")
+                    index += 1
+                }
+            }
+        }
+    }
+
+    func testRowsOutsideTheCacheAreRefused() throws {
+        let model = try Model(config: config, pool: ThreadPool(threadCount: 1))
+        let session = try InferenceSession(model: model, slots: 1, maxRows: 2)
+        XCTAssertThrowsError(try session.run([InferenceRow(slot: 0, position: 24, token: 1, wantsLogits: true)]))
+        XCTAssertThrowsError(try session.run([InferenceRow(slot: 1, position: 0, token: 1, wantsLogits: true)]))
+        XCTAssertThrowsError(try session.run([InferenceRow(slot: 0, position: 0, token: 50, wantsLogits: true)]))
+        XCTAssertThrowsError(try session.run(Array(repeating: InferenceRow(slot: 0, position: 0, token: 1, wantsLogits: true), count: 3)))
+    }
+
+    func assertClose(_ actual: [Float], _ expected: [Float], _ message: String, file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertEqual(actual.count, expected.count, message, file: file, line: line)
+        let worst = zip(actual, expected).map { abs($0 - $1) / max(1, abs($1)) }.max() ?? 0
+        XCTAssertLessThan(worst, 1e-5, message, file: file, line: line)
+    }
+}
