@@ -85,11 +85,25 @@ public final class InferenceSession {
     private let scoreScratch: UnsafeMutablePointer<Float>
     private let scoresPerThread: Int
 
+    #if !(os(macOS) && arch(x86_64))
+    /// Half-precision copies of the matrices for one- and two-row calls, when asked for.
+    private let halfWeights: HalfWeights?
+    #endif
+
     /// A session for `slots` sequences, taking up to `maxRows` tokens per call.
-    public init(model: Model, slots: Int, maxRows: Int) throws {
+    ///
+    /// With `halfPrecision` (where ``halfPrecisionAvailable``), the model's weight matrices
+    /// are rounded to half precision in place and kept in that form too, so decoding one or
+    /// two sequences streams half the bytes; every path then uses the same weight values,
+    /// so results still do not depend on how sequences are batched. The model should then
+    /// serve inference only.
+    public init(model: Model, slots: Int, maxRows: Int, halfPrecision: Bool = false) throws {
         precondition(maxRows > 0)
         self.model = model
         self.maxRows = maxRows
+        #if !(os(macOS) && arch(x86_64))
+        halfWeights = halfPrecision ? HalfWeights(model: model) : nil
+        #endif
         cache = try KVCache(config: model.config, slots: slots)
         let (C, V, T) = (model.config.channels, model.config.vocabularySize, model.config.blockSize)
         let N = maxRows
@@ -139,8 +153,7 @@ public final class InferenceSession {
             for l in 0..<L {
                 layerNormForward(out: ln, mean: mean, rstd: rstd, inp: x, weight: p.ln1w + l * C, bias: p.ln1b + l * C,
                                  rows: N, channels: C, pool: pool)
-                gemm(transA: false, transB: false, m: N, n: 3 * C, k: C, a: ln, lda: C, b: p.qkvw + l * C * 3 * C,
-                     ldb: 3 * C, c: qkv, ldc: 3 * C, bias: p.qkvb + l * 3 * C, pool: pool)
+                linear(rows: N, out: 3 * C, in: C, x: ln, weight: .qkv, layer: l, bias: p.qkvb + l * 3 * C, y: qkv)
                 let maxT = cache.capacity
                 for (i, row) in rowList.enumerated() {
                     let source = qkv + i * 3 * C
@@ -156,16 +169,14 @@ public final class InferenceSession {
                 } else {
                     pool.run(attention)
                 }
-                gemm(transA: false, transB: false, m: N, n: C, k: C, a: atty, lda: C, b: p.attprojw + l * C * C, ldb: C,
-                     c: projected, ldc: C, bias: p.attprojb + l * C, pool: pool)
+                linear(rows: N, out: C, in: C, x: atty, weight: .attentionProjection, layer: l, bias: p.attprojb + l * C,
+                       y: projected)
                 addForward(out: x, x, projected, count: N * C, pool: pool)
                 layerNormForward(out: ln, mean: mean, rstd: rstd, inp: x, weight: p.ln2w + l * C, bias: p.ln2b + l * C,
                                  rows: N, channels: C, pool: pool)
-                gemm(transA: false, transB: false, m: N, n: 4 * C, k: C, a: ln, lda: C, b: p.fcw + l * C * 4 * C,
-                     ldb: 4 * C, c: fch, ldc: 4 * C, bias: p.fcb + l * 4 * C, pool: pool)
+                linear(rows: N, out: 4 * C, in: C, x: ln, weight: .mlpUp, layer: l, bias: p.fcb + l * 4 * C, y: fch)
                 geluForward(out: fch, inp: fch, count: N * 4 * C, pool: pool)
-                gemm(transA: false, transB: false, m: N, n: C, k: 4 * C, a: fch, lda: 4 * C, b: p.fcprojw + l * 4 * C * C,
-                     ldb: C, c: projected, ldc: C, bias: p.fcprojb + l * C, pool: pool)
+                linear(rows: N, out: C, in: 4 * C, x: fch, weight: .mlpDown, layer: l, bias: p.fcprojb + l * C, y: projected)
                 addForward(out: x, x, projected, count: N * C, pool: pool)
             }
         }
@@ -177,11 +188,93 @@ public final class InferenceSession {
         guard wanted > 0 else { return UnsafeBufferPointer(start: logitsBuffer, count: 0) }
         layerNormForward(out: ln, mean: mean, rstd: rstd, inp: gathered, weight: p.lnfw, bias: p.lnfb, rows: wanted,
                          channels: C, pool: pool)
+        #if !(os(macOS) && arch(x86_64))
+        if let half = halfWeights, wanted <= 2 {
+            halfDotProducts(m: wanted, n: V, k: C, x: ln, ldx: C, e: half.wte, lde: C, y: logitsBuffer, ldy: V, pool: pool)
+            return UnsafeBufferPointer(start: logitsBuffer, count: wanted * V)
+        }
+        #endif
         gemm(transA: false, transB: true, m: wanted, n: V, k: C, a: ln, lda: C, b: p.wte, ldb: C, c: logitsBuffer, ldc: V,
              pool: pool)
         return UnsafeBufferPointer(start: logitsBuffer, count: wanted * V)
     }
+
+    /// `y = x · W + bias` for one of a block's weight matrices, (rows, in) · (in, out).
+    private func linear(rows: Int, out: Int, in inputs: Int, x: UnsafePointer<Float>, weight: BlockMatrix, layer: Int,
+                        bias: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>) {
+        #if !(os(macOS) && arch(x86_64))
+        if let half = halfWeights, rows <= 2 {
+            halfRowProduct(m: rows, n: out, k: inputs, x: x, ldx: inputs, w: half.matrix(weight) + layer * inputs * out,
+                           ldw: out, y: y, ldy: out, bias: bias, pool: model.pool)
+            return
+        }
+        #endif
+        gemm(transA: false, transB: false, m: rows, n: out, k: inputs, a: x, lda: inputs,
+             b: weight.pointer(in: model.params) + layer * inputs * out, ldb: out, c: y, ldc: out, bias: bias, pool: model.pool)
+    }
 }
+
+/// The four weight matrices of a block.
+enum BlockMatrix: CaseIterable {
+    case qkv, attentionProjection, mlpUp, mlpDown
+
+    /// The (L, in, out) stack in the parameter slab.
+    func pointer(in params: ParameterViews) -> UnsafeMutablePointer<Float> {
+        switch self {
+        case .qkv: return params.qkvw
+        case .attentionProjection: return params.attprojw
+        case .mlpUp: return params.fcw
+        case .mlpDown: return params.fcprojw
+        }
+    }
+
+    /// Floats in the (L, in, out) stack.
+    func count(_ config: ModelConfig) -> Int {
+        let C = config.channels
+        switch self {
+        case .qkv: return config.layers * C * 3 * C
+        case .attentionProjection: return config.layers * C * C
+        case .mlpUp, .mlpDown: return config.layers * C * 4 * C
+        }
+    }
+}
+
+#if !(os(macOS) && arch(x86_64))
+/// Half-precision copies of a model's matrices (the four per block and the token
+/// embedding), after rounding the model's own copies to the same values.
+private final class HalfWeights {
+    private let matrices: [UnsafeMutablePointer<Float16>]
+    /// (V, C)
+    let wte: UnsafeMutablePointer<Float16>
+
+    init(model: Model) {
+        let config = model.config
+        var matrices: [UnsafeMutablePointer<Float16>] = []
+        for matrix in BlockMatrix.allCases {
+            matrices.append(HalfWeights.roundedCopy(matrix.pointer(in: model.params), count: matrix.count(config)))
+        }
+        self.matrices = matrices
+        wte = HalfWeights.roundedCopy(model.params.wte, count: config.vocabularySize * config.channels)
+    }
+
+    func matrix(_ which: BlockMatrix) -> UnsafeMutablePointer<Float16> {
+        matrices[BlockMatrix.allCases.firstIndex(of: which)!]
+    }
+
+    /// A half-precision copy of `source`, whose values are then replaced by the copy's.
+    private static func roundedCopy(_ source: UnsafeMutablePointer<Float>, count: Int) -> UnsafeMutablePointer<Float16> {
+        let copy = UnsafeMutablePointer<Float16>.allocate(capacity: count)
+        convertToHalf(source, copy, count: count)
+        for i in 0..<count { source[i] = Float(copy[i]) }
+        return copy
+    }
+
+    deinit {
+        matrices.forEach { $0.deallocate() }
+        wte.deallocate()
+    }
+}
+#endif
 
 /// Attention of each new row over its slot's cached keys and values, split by (row, head).
 private struct CachedAttention: ParallelTask {

@@ -51,6 +51,13 @@ public final class Model {
         }
     }
 
+    /// A model with the same configuration, pool and parameter values (gradients zero).
+    public func copy() throws -> Model {
+        let copy = try Model(config: config, pool: pool)
+        copy.parameters.base.update(from: parameters.base, count: parameters.count)
+        return copy
+    }
+
     /// Sets every gradient to zero.
     public func zeroGradients() {
         gradients.base.update(repeating: 0, count: gradients.count)

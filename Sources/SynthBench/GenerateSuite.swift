@@ -10,8 +10,8 @@ import TensorCore
 /// Decode time is that of `tokens` generated tokens minus that of one, so the prefill of
 /// the 16-token prompts is not counted. With `saveBundle` the model is written there
 /// first, for `Tools/bench/compare_decode.py` to time Hugging Face on the same weights.
-func runGenerateSuite(preset: String, batches: [Int], tokens requested: Int?, saveBundle: String?, threads: [Int],
-                      reporter: inout Reporter) throws {
+func runGenerateSuite(preset: String, batches: [Int], tokens requested: Int?, precisions: [String], saveBundle: String?,
+                      threads: [Int], reporter: inout Reporter) throws {
     let vocabulary = preset == "char" ? 256 : 8192
     guard let config = ModelConfig.preset(preset, vocabularySize: vocabulary) else {
         throw UsageError("unknown preset '\(preset)': expected \(ModelConfig.presetNames.joined(separator: ", "))")
@@ -35,8 +35,12 @@ func runGenerateSuite(preset: String, batches: [Int], tokens requested: Int?, sa
         reporter.emit(BenchRecord(suite: "generate", caseName: preset, threads: count, metric: "prefill",
                                   value: Double(config.blockSize) / prefill, unit: "tok/s",
                                   extra: [("batch", "1"), ("tokens", String(config.blockSize))]))
+        for precision in precisions {
+        // Half precision rounds the model's weights in place: give it its own copy.
+        let decodingModel = precision == "f16" ? try model.copy() : model
         for batch in batches {
-            let generator = try Generator(model: model, tokenizer: tokenizer, maxBatch: batch)
+            let generator = try Generator(model: decodingModel, tokenizer: tokenizer, maxBatch: batch,
+                                          halfPrecision: precision == "f16")
             func requests(_ maxTokens: Int) -> [GenerationRequest] {
                 var rng = SplitMix(seed: 9)
                 return (0..<batch).map { index in
@@ -48,10 +52,11 @@ func runGenerateSuite(preset: String, batches: [Int], tokens requested: Int?, sa
             _ = try generator.generate(full)  // warm-up
             let long = medianSeconds(runs: 3, minSeconds: 0.5) { _ = try? generator.generate(full) }
             let short = medianSeconds(runs: 5, minSeconds: 0.2) { _ = try? generator.generate(single) }
-            reporter.emit(BenchRecord(suite: "generate", caseName: preset, threads: count, metric: "decode",
-                                      value: Double(batch * (tokens - 1)) / max(long - short, 1e-9), unit: "tok/s",
-                                      extra: [("batch", String(batch)), ("tokens", String(tokens)),
+            reporter.emit(BenchRecord(suite: "generate", caseName: precision == "f16" ? preset + " f16" : preset, threads: count,
+                                      metric: "decode", value: Double(batch * (tokens - 1)) / max(long - short, 1e-9), unit: "tok/s",
+                                      extra: [("batch", String(batch)), ("tokens", String(tokens)), ("precision", quoted(precision)),
                                               ("step_ms", String(format: "%.3f", (long - short) / Double(tokens - 1) * 1000))]))
+        }
         }
     }
 }

@@ -13,7 +13,8 @@ Suites:
   train      training tokens/s (forward, backward, AdamW) [--preset char|small] [--batch N] [--steps N]
   attention  fused against materialised attention, forward+backward ms [--T 64,256,1024]
   generate   prefill and decode tokens/s through the batched generator, random weights
-             [--preset char|small] [--batch 1,32] [--tokens N] [--save-bundle DIR]
+             [--preset char|small] [--batch 1,32] [--tokens N] [--precision f32,f16] [--save-bundle DIR]
+             (f16: weights in half precision for one- and two-sequence decoding)
   tokenizer  BPE training time and peak memory, encode MB/s (1 thread and all)
              [--input FILE] [--repeat N] [--vocab N,N] [--save DIR]
              (default: ../shared/corpora/tinyshakespeare/input.txt, vocab 8192,32768)
@@ -79,9 +80,11 @@ func main() -> Int32 {
             }
             let tokens = try arguments.integer("--tokens", in: 2...100_000)
             let saveBundle = try arguments.value("--save-bundle")
+            let precisions = (try arguments.value("--precision") ?? "f32,f16").split(separator: ",").map(String.init)
+            guard precisions.allSatisfy({ ["f32", "f16"].contains($0) }) else { throw UsageError("--precision expects f32, f16 or both") }
             try arguments.finish()
-            try runGenerateSuite(preset: preset, batches: batches, tokens: tokens, saveBundle: saveBundle, threads: threads,
-                                 reporter: &reporter)
+            try runGenerateSuite(preset: preset, batches: batches, tokens: tokens, precisions: precisions, saveBundle: saveBundle,
+                                 threads: threads, reporter: &reporter)
         case "tokenizer":
             let input = try arguments.value("--input") ?? "../shared/corpora/tinyshakespeare/input.txt"
             let repeats = try arguments.integer("--repeat", default: 1, in: 1...1000)!

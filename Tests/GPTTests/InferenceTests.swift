@@ -75,3 +75,31 @@ final class InferenceTests: XCTestCase {
         XCTAssertLessThan(worst, 1e-5, message, file: file, line: line)
     }
 }
+
+#if !(os(macOS) && arch(x86_64))
+extension InferenceTests {
+    /// Half-precision decoding (one or two rows) computes with the rounded weights that the
+    /// float path (three rows or more) then also uses: both agree, so batching does not
+    /// change results.
+    func testHalfPrecisionRowsAgreeWithFloatRowsOnTheRoundedWeights() throws {
+        let model = try Model(config: config, pool: ThreadPool(threadCount: 2))
+        model.initializeWeights(seed: 9)
+        let original = try model.copy()
+        let half = try InferenceSession(model: model, slots: 3, maxRows: 8, halfPrecision: true)
+        let reference = try InferenceSession(model: model, slots: 3, maxRows: 8)
+        let tokens: [Int32] = [3, 14, 15, 9, 26, 5]
+        var rows: [InferenceRow] = []
+        for (t, token) in tokens.enumerated() { rows.append(InferenceRow(slot: 0, position: t, token: token, wantsLogits: t == 5)) }
+        _ = try half.run(Array(rows[0..<5]))
+        let single = Array(try half.run([rows[5]]))  // one row: the half-precision kernels
+        let batched = Array(try reference.run(rows))   // six rows: the float GEMM
+        assertClose(single, batched, "half-precision decode against float rows")
+        // The rounding changed the weights, by about half precision's resolution.
+        try original.forward(tokens: tokens, targets: nil, batch: 1, time: 6)
+        let unrounded = Array(UnsafeBufferPointer(start: original.logits! + 5 * config.vocabularySize, count: config.vocabularySize))
+        let difference = zip(single, unrounded).map { abs($0 - $1) }.max()!
+        XCTAssertGreaterThan(difference, 0)
+        XCTAssertLessThan(difference, 1e-2)
+    }
+}
+#endif
