@@ -105,10 +105,15 @@ public final class Generator {
         }
     }
 
-    /// Generates a continuation for every request, in order. `onToken(request index, token,
-    /// its bytes)` streams each token as it is chosen (the end token is not streamed).
+    /// Generates a continuation for every request and returns them in order.
+    ///
+    /// `onToken(request index, token, its bytes)` streams each token as it is chosen (the
+    /// end token is not streamed; a stop string is streamed, then cut from the result).
+    /// `onFinish(request index, result)` reports each sequence as soon as it ends, so
+    /// callers can write results while others are still decoding.
     public func generate(_ requests: [GenerationRequest],
-                         onToken: ((Int, Int32, ArraySlice<UInt8>) -> Void)? = nil) throws -> [GenerationResult] {
+                         onToken: ((Int, Int32, ArraySlice<UInt8>) -> Void)? = nil,
+                         onFinish: ((Int, GenerationResult) -> Void)? = nil) throws -> [GenerationResult] {
         let config = model.config, V = config.vocabularySize
         var prompts: [[Int32]] = []
         for (index, request) in requests.enumerated() {
@@ -175,8 +180,10 @@ public final class Generator {
             }
             active.removeAll { sequence in
                 guard let finish = sequence.finish else { return false }
-                results[sequence.index] = GenerationResult(tokens: Array(sequence.tokens.dropFirst(prompts[sequence.index].count)),
-                                                            bytes: sequence.bytes, finishReason: finish)
+                let result = GenerationResult(tokens: Array(sequence.tokens.dropFirst(prompts[sequence.index].count)),
+                                              bytes: sequence.bytes, finishReason: finish)
+                results[sequence.index] = result
+                onFinish?(sequence.index, result)
                 freeSlots.append(sequence.slot)
                 return true
             }
@@ -211,12 +218,23 @@ public final class Generator {
         let start = sequence.bytes.count
         sequence.bytes.append(contentsOf: try tokenizer.bytes(of: token))
         onToken?(sequence.index, token, sequence.bytes[start...])
+        // A stop string may end inside this token's bytes: search from where it could
+        // have begun, and cut the output at the earliest match.
+        var cut: Int?
         for stop in request.stopStrings where !stop.isEmpty && sequence.bytes.count >= stop.count {
-            if sequence.bytes[(sequence.bytes.count - stop.count)...].elementsEqual(stop) {
-                sequence.bytes.removeLast(stop.count)
-                sequence.finish = .stopString
-                return
+            var position = max(0, start - stop.count + 1)
+            while position + stop.count <= sequence.bytes.count {
+                if sequence.bytes[position..<(position + stop.count)].elementsEqual(stop) {
+                    cut = min(cut ?? position, position)
+                    break
+                }
+                position += 1
             }
+        }
+        if let cut {
+            sequence.bytes.removeSubrange(cut...)
+            sequence.finish = .stopString
+            return
         }
         if let constraint = request.constraint, constraint.mustFinish(sequence.state) {
             sequence.finish = .constraintComplete

@@ -44,14 +44,15 @@ public struct Sampler: Sendable, Equatable {
                                 presencePenalty: Float? = nil, noRepeatNGram: Int? = nil,
                                 logitBias: [Int32: Float] = [:]) -> Sampler {
         var stages: [SamplingStage] = []
+        // Out-of-range values are kept, so that ``validate()`` reports them.
         if let repetitionPenalty, repetitionPenalty != 1 { stages.append(.repetitionPenalty(repetitionPenalty)) }
         if let frequencyPenalty, frequencyPenalty != 0 { stages.append(.frequencyPenalty(frequencyPenalty)) }
         if let presencePenalty, presencePenalty != 0 { stages.append(.presencePenalty(presencePenalty)) }
-        if let noRepeatNGram, noRepeatNGram > 0 { stages.append(.noRepeatNGram(noRepeatNGram)) }
+        if let noRepeatNGram { stages.append(.noRepeatNGram(noRepeatNGram)) }
         if !logitBias.isEmpty { stages.append(.logitBias(logitBias)) }
-        if let topK, topK > 0 { stages.append(.topK(topK)) }
-        if let topP, topP < 1 { stages.append(.topP(topP)) }
-        if let minP, minP > 0 { stages.append(.minP(minP)) }
+        if let topK { stages.append(.topK(topK)) }
+        if let topP, topP != 1 { stages.append(.topP(topP)) }
+        if let minP, minP != 0 { stages.append(.minP(minP)) }
         stages.append(.temperature(temperature))
         return Sampler(stages: stages)
     }
@@ -109,17 +110,21 @@ public struct Sampler: Sendable, Equatable {
                 }
             }
         }
-        guard let best = logits.indices.max(by: { logits[$0] < logits[$1] }), logits[best] > -.infinity else { return nil }
+        var best = 0
+        for i in logits.indices where logits[i] > logits[best] { best = i }
+        guard logits[best] > -.infinity else { return nil }
         if greedy { return Int32(best) }
-        let maximum = logits[best]
-        var total: Double = 0
-        for i in logits.indices where logits[i] > -.infinity { total += Double(scalarExp(logits[i] - maximum)) }
-        var target = rng.nextDouble() * total
-        for i in logits.indices where logits[i] > -.infinity {
-            target -= Double(scalarExp(logits[i] - maximum))
+        // The draw: probabilities in place (one vectorised softmax), then the first token
+        // whose cumulative probability passes a uniform number.
+        softmaxForward(out: logits.baseAddress!, inp: logits.baseAddress!, rows: 1, channels: logits.count, pool: .serial(0))
+        var target = Float(rng.nextDouble())
+        var last = best
+        for i in logits.indices where logits[i] > 0 {
+            target -= logits[i]
+            last = i
             if target < 0 { return Int32(i) }
         }
-        return Int32(best)
+        return Int32(last)
     }
 
     private func banRepeatedNGrams(_ logits: UnsafeMutableBufferPointer<Float>, history: ArraySlice<Int32>, n: Int) {

@@ -206,7 +206,9 @@ public final class GrammarConstraint: TokenConstraint {
     }
 
     public func fillMask(_ mask: inout TokenMask, state: Int32, remainingTokens: Int) {
-        precondition(mask.count == trie.vocabularySize, "mask of \(mask.count) tokens for a vocabulary of \(trie.vocabularySize)")
+        // A model may have more rows than its tokenizer has tokens (a padded vocabulary):
+        // the ids past the trie's are never allowed.
+        precondition(mask.count >= trie.vocabularySize, "mask of \(mask.count) tokens for a vocabulary of \(trie.vocabularySize)")
         let endCost = endToken == nil ? 0 : 1
         let cached = masks[state] ?? computeMask(state)
         // Tokens may be taken if what they lead to needs at most this many more symbols.
@@ -214,6 +216,9 @@ public final class GrammarConstraint: TokenConstraint {
         if allowance >= Int(cached.worstNeed) {
             mask.words.withUnsafeMutableBufferPointer { target in
                 cached.words.withUnsafeBufferPointer { target.baseAddress!.update(from: $0.baseAddress!, count: $0.count) }
+                if target.count > cached.words.count {
+                    (target.baseAddress! + cached.words.count).update(repeating: 0, count: target.count - cached.words.count)
+                }
             }
         } else {
             mask.words.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }

@@ -1,20 +1,23 @@
 import Foundation
 
 /// A one-line progress bar on standard error, redrawn at most ten times a second, and
-/// silent when standard error is not a terminal (logs stay clean).
+/// silent when standard error is not a terminal (logs stay clean) unless forced.
 final class ProgressBar {
     private let label: String
     private let unit: String
     private var lastDraw = 0.0
-    private let interactive = isatty(2) != 0
+    private let interactive: Bool
     private let start = Date()
 
-    init(_ label: String, unit: String = "") {
+    /// With `force` the bar is drawn even when standard error is not a terminal.
+    init(_ label: String, unit: String = "", force: Bool = false) {
         self.label = label
         self.unit = unit
+        interactive = force || isatty(2) != 0
     }
 
-    func update(done: Int, total: Int) {
+    /// Redraws the bar; `note` follows the counts (a rate, say).
+    func update(done: Int, total: Int, note: String = "") {
         guard interactive else { return }
         let now = Date().timeIntervalSince1970
         guard now - lastDraw >= 0.1 || done >= total else { return }
@@ -25,8 +28,8 @@ final class ProgressBar {
         let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
         let elapsed = Date().timeIntervalSince(start)
         let eta = fraction > 0 ? elapsed / fraction - elapsed : 0
-        let line = String(format: "\r%@ %@ %3.0f%% %@/%@%@ ETA %.0fs ", label, bar, fraction * 100,
-                          String(done), String(total), unit, eta)
+        let line = String(format: "\r%@ %@ %3.0f%% %@/%@%@%@ ETA %.0fs ", label, bar, fraction * 100,
+                          String(done), String(total), unit, note, eta)
         FileHandle.standardError.write(Data(line.utf8))
     }
 

@@ -122,10 +122,15 @@ final class GeneratorTests: XCTestCase {
             XCTAssertEqual(batched[index].tokens, twoThreads[index].tokens, "thread count (request \(index))")
         }
         var streamed = [[Int32]](repeating: [], count: requests.count)
-        _ = try Generator(model: model, tokenizer: Self.tokenizer, maxBatch: 3).generate(requests) { index, token, _ in
+        var finished: [Int] = []
+        _ = try Generator(model: model, tokenizer: Self.tokenizer, maxBatch: 3).generate(requests, onToken: { index, token, _ in
             streamed[index].append(token)
-        }
+        }, onFinish: { index, result in
+            XCTAssertEqual(result.tokens, streamed[index], "finished after its last token")
+            finished.append(index)
+        })
         XCTAssertEqual(streamed, batched.map(\.tokens), "streaming reports every token in order")
+        XCTAssertEqual(finished.sorted(), Array(requests.indices), "each sequence reports its end once")
     }
 
     func testStopRulesAndBadRequests() throws {
@@ -139,8 +144,9 @@ final class GeneratorTests: XCTestCase {
             let stop = Array(free.bytes[2..<4])
             let stopped = try generator.generate([GenerationRequest(prompt: [5, 6], maxTokens: 12, stopStrings: [stop], sampler: .greedy)])[0]
             XCTAssertEqual(stopped.finishReason, .stopString)
-            XCTAssertTrue(free.bytes.starts(with: stopped.bytes))
-            XCTAssertLessThanOrEqual(stopped.bytes.count, 2 + free.bytes.count)
+            // Cut at the stop's first occurrence, even where it begins inside a token.
+            let first = (0...(free.bytes.count - 2)).first { free.bytes[$0..<($0 + 2)].elementsEqual(stop) }!
+            XCTAssertEqual(stopped.bytes, Array(free.bytes[..<first]))
         }
         XCTAssertThrowsError(try generator.generate([GenerationRequest(prompt: Array(repeating: 1, count: 96), maxTokens: 4)])) {
             XCTAssertEqual($0 as? DecodingError, .promptTooLong(sequence: 0, length: 96, blockSize: 96))

@@ -4,7 +4,10 @@ import XCTest
 
 /// The cached path must compute what a full forward over the whole prefix computes.
 final class InferenceTests: XCTestCase {
-    let config = ModelConfig(layers: 2, heads: 4, channels: 32, blockSize: 24, vocabularySize: 50)
+    var config = ModelConfig(layers: 2, heads: 4, channels: 32, blockSize: 24, vocabularySize: 50)
+    /// Head sizes 8 (the generic path) and 80 (two 32-wide register blocks and a remainder).
+    let configs = [ModelConfig(layers: 2, heads: 4, channels: 32, blockSize: 24, vocabularySize: 50),
+                   ModelConfig(layers: 1, heads: 2, channels: 160, blockSize: 21, vocabularySize: 40)]
 
     /// Logits of every position of `tokens` from a plain forward, (T, V).
     func fullLogits(_ model: Model, _ tokens: [Int32]) throws -> [Float] {
@@ -13,7 +16,8 @@ final class InferenceTests: XCTestCase {
     }
 
     func testCachedLogitsEqualFullForwardForPrefillAndDecodeInOneBatch() throws {
-        for threads in [1, 2] {
+        for (threads, config) in [(1, configs[0]), (2, configs[0]), (2, configs[1])] {
+            self.config = config
             let model = try Model(config: config, pool: ThreadPool(threadCount: threads))
             model.initializeWeights(seed: 7)
             var rng = SplitMix(seed: 3)
