@@ -24,8 +24,8 @@ struct GenerateCommand: Command {
                           [--no-repeat-ngram N] [--seed S] [--stop TEXT]...
                           [--regex RE | --regex-file FILE | --json-schema FILE
                            [--json-whitespace compact|flexible] | --grammar FILE]
-                          [--batch N] [--threads N] [--format text|jsonl] [--out FILE]
-                          [--allow-special] [--progress]
+                          [--batch N] [--threads N] [--precision f16|f32] [--format text|jsonl]
+                          [--out FILE] [--allow-special] [--progress]
 
     Continues prompts with a bundle from 'synth train' (DIR holds model.safetensors,
     config.json and tokenizer.json) and writes only the continuations. --prompts FILE
@@ -53,8 +53,11 @@ struct GenerateCommand: Command {
                 nothing more), stop (a --stop text) or length (--max-tokens or the context).
                 --out FILE appears only when complete; Ctrl-C leaves nothing under its name.
     Speed       --batch N sequences decode together (default 32); --threads N (default
-                SYNTH_THREADS or the core count). Progress goes to standard error when it
-                is a terminal and standard output is not (or always, with --progress).
+                SYNTH_THREADS or the core count). --precision f16 (the default where the
+                platform has half floats) decodes with the weights rounded to half
+                precision, about 1.5x faster for one sequence; f32 uses them as trained.
+                Progress goes to standard error when it is a terminal and standard output
+                is not (or always, with --progress).
     """
 
     /// Requests given to the generator at once, in batches.
@@ -87,6 +90,9 @@ struct GenerateCommand: Command {
         let out = try arguments.value("--out")
         let allowSpecial = arguments.flag("--allow-special")
         let forceProgress = arguments.flag("--progress")
+        let precision = try arguments.value("--precision") ?? (halfPrecisionAvailable ? "f16" : "f32")
+        guard precision == "f16" || precision == "f32" else { throw UsageError("--precision expects f16 or f32, got '\(precision)'") }
+        guard precision == "f32" || halfPrecisionAvailable else { throw UsageError("--precision f16 is not available on this platform") }
         try arguments.finish()
 
         guard promptText == nil || promptsFile == nil else { throw UsageError("give --prompt TEXT or --prompts FILE, not both") }
@@ -142,7 +148,8 @@ struct GenerateCommand: Command {
         let tokenizer = try Tokenizer.load(from: directory + "/tokenizer.json")
         let model = try Model.load(from: directory, pool: threads.map { ThreadPool(threadCount: $0) } ?? .shared)
         let total = promptTexts.count * samples
-        let generator = try Generator(model: model, tokenizer: tokenizer, maxBatch: min(batch, total))
+        let generator = try Generator(model: model, tokenizer: tokenizer, maxBatch: min(batch, total),
+                                      halfPrecision: precision == "f16")
         let blockSize = model.config.blockSize
 
         var encoder = tokenizer.makeEncoder()
