@@ -76,8 +76,10 @@ let package = Package(
         .target(name: "Decoding", dependencies: ["TensorCore", "BPE", "GPT"], swiftSettings: kernelSettings),
         .target(name: "Records", dependencies: ["BPE", "Decoding"], swiftSettings: kernelSettings),
         .target(name: "Evaluation", dependencies: ["Records", "TensorCore"], swiftSettings: kernelSettings),
-        .target(name: "SynthKit", dependencies: ["TensorCore", "BPE"], swiftSettings: kernelSettings),
-        .executableTarget(name: "SynthCLI", dependencies: ["SynthKit", "BPE", "GPT", "Training", "Decoding"], swiftSettings: kernelSettings),
+        .target(name: "SynthKit", dependencies: ["TensorCore", "BPE", "GPT", "Training", "Decoding", "Records"],
+                swiftSettings: kernelSettings),
+        .executableTarget(name: "SynthCLI", dependencies: ["SynthKit", "BPE", "GPT", "Training", "Decoding", "Records"],
+                         swiftSettings: kernelSettings),
         .executableTarget(name: "SynthBench", dependencies: ["SynthKit", "TensorCore", "BPE", "GPT", "Decoding"], swiftSettings: kernelSettings),
         .testTarget(
             name: "TensorCoreTests", dependencies: ["TensorCore"], swiftSettings: kernelSettings,

@@ -31,14 +31,24 @@ extension JSONSchemaCompiler {
     // MARK: Generic JSON
 
     /// One character of a JSON string: unescaped (not `"`, `\`, U+0000–U+001F) or an escape.
+    /// A `\u` escape names a Unicode scalar: a surrogate only as a high-low pair, which is one
+    /// character (one code point, as `minLength`/`maxLength` count); a lone surrogate is not
+    /// a string (JSONValue's parser and Foundation's JSONSerialization both reject it).
     mutating func stringCharacter() -> GrammarExpression {
         sharedRule("json-char") { _ in
-            let hex = GrammarExpression.bytes(ByteSet(Array(0x30...0x39) + Array(0x41...0x46) + Array(0x61...0x66)))
+            func hexDigits(_ digits: String) -> GrammarExpression {
+                .bytes(ByteSet(Array(digits.uppercased().utf8) + Array(digits.lowercased().utf8)))
+            }
+            let hex = hexDigits("0123456789ABCDEF"), d = hexDigits("D")
             return .choice([
                 jsonUnescapedCharacters.utf8Expression,
                 .sequence([.literal("\\"), .choice([
                     .bytes(ByteSet(Array("\"\\/bfnrt".utf8))),
-                    .sequence([.literal("u"), hex, hex, hex, hex]),
+                    .sequence([.literal("u"), .choice([
+                        .sequence([hexDigits("0123456789ABCEF"), hex, hex, hex]),  // not D...
+                        .sequence([d, hexDigits("01234567"), hex, hex]),  // D000-D7FF
+                        .sequence([d, hexDigits("89AB"), hex, hex, .literal("\\u"), d, hexDigits("CDEF"), hex, hex]),
+                    ])]),
                 ])]),
             ])
         }

@@ -40,9 +40,16 @@ public struct TokenMask: Equatable, Sendable {
     public func apply(to logits: UnsafeMutablePointer<Float>) {
         words.withUnsafeBufferPointer { words in
             for (index, word) in words.enumerated() where word != ~0 {
-                let base = index * 64
-                for bit in 0..<min(64, count - base) where word & (1 << UInt64(bit)) == 0 {
-                    logits[base + bit] = -.infinity
+                let base = index * 64, width = min(64, count - base)
+                if word == 0 {
+                    (logits + base).update(repeating: -.infinity, count: width)
+                    continue
+                }
+                // Visit only the cleared bits.
+                var banned = ~word & (width == 64 ? ~0 : (1 << UInt64(width)) - 1)
+                while banned != 0 {
+                    logits[base + banned.trailingZeroBitCount] = -.infinity
+                    banned &= banned - 1
                 }
             }
         }

@@ -18,6 +18,14 @@ Suites:
   tokenizer  BPE training time and peak memory, encode MB/s (1 thread and all)
              [--input FILE] [--repeat N] [--vocab N,N] [--save DIR]
              (default: ../shared/corpora/tinyshakespeare/input.txt, vocab 8192,32768)
+  constrain  constrained decoding, one thread: trie build, compile (and with precompute) ms,
+             first mask, per-token mask and advance us, for a JSON Schema and a regex; then
+             invalid outputs among --samples constrained samples of a random tiny model
+             --tokenizer FILE [--schema FILE] [--regex FILE] [--samples N] [--walks N]
+             [--samples-file FILE] (JSON lines with case and text, e.g. compare_decode.py
+             --save-samples; default: N seeded random walks through the constraint)
+             (default: ../shared/bench/adult_row.schema.json, ../shared/bench/access_log.regex,
+             --samples 1000, --walks 200)
 
 Every suite prints a table, or with --json one JSON object per line with
 suite, case, threads, metric, value, unit (and suite-specific fields).
@@ -97,6 +105,18 @@ func main() -> Int32 {
             let counts = threads.count > 1 ? threads : Array(Set([1] + threads)).sorted()
             try runTokenizerSuite(input: input, repeats: repeats, vocabularies: vocabularies, threads: counts,
                                   saveDirectory: save, reporter: &reporter)
+        case "constrain":
+            guard let tokenizer = try arguments.value("--tokenizer") else {
+                throw UsageError("constrain needs --tokenizer FILE (a Synth tokenizer.json)")
+            }
+            let schema = try arguments.value("--schema") ?? "../shared/bench/adult_row.schema.json"
+            let regex = try arguments.value("--regex") ?? "../shared/bench/access_log.regex"
+            let samplesFile = try arguments.value("--samples-file")
+            let samples = try arguments.integer("--samples", default: 1000, in: 0...1_000_000)!
+            let walks = try arguments.integer("--walks", default: 200, in: 1...1_000_000)!
+            try arguments.finish()
+            try runConstrainSuite(tokenizerPath: tokenizer, schemaPath: schema, regexPath: regex, samplesFile: samplesFile,
+                                  walks: walks, samples: samples, threads: threads[0], reporter: &reporter)
         default:
             throw UsageError("unknown suite '\(suite)'")
         }

@@ -239,6 +239,21 @@ final class JSONSchemaTests: XCTestCase {
         XCTAssertFalse(matcher.matches(#"{"leaf":false,"kids":[{"leaf":true},{"leaf":true},{"leaf":true}]}"#))
     }
 
+    func testUnicodeEscapesNameScalars() throws {
+        let matcher = try compile(#"{"type":"string","maxLength":1}"#)
+        XCTAssertTrue(matcher.matches(#""\u00e9""#))
+        XCTAssertTrue(matcher.matches(#""\uD7FF""#))
+        XCTAssertTrue(matcher.matches(#""\uE000""#))
+        // A surrogate pair is one character (one code point).
+        XCTAssertTrue(matcher.matches(#""\ud83d\uDE00""#))
+        XCTAssertFalse(matcher.matches(#""\ud83d\uDE00x""#))
+        // Lone surrogates name no scalar: JSONSerialization (and JSONValue) reject them.
+        XCTAssertFalse(matcher.matches(#""\uD800""#))
+        XCTAssertFalse(matcher.matches(#""\udeD4""#))
+        XCTAssertFalse(matcher.matches(#""\uDC00\uD800""#))
+        XCTAssertFalse(matcher.matches(#""\uD83D\u0041""#))
+    }
+
     func testPatternRestrictsToUnescapedCharacters() throws {
         let matcher = try compile(#"{"type":"string","pattern":"^a.c$"}"#)
         XCTAssertTrue(matcher.matches(#""abc""#))
