@@ -229,32 +229,38 @@ public final class GrammarConstraint: TokenConstraint {
             }
         } else {
             mask.words.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
-            if allowance >= 0 { walk(state, into: &mask.words, allowance: Int32(allowance)) }
+            var unused: [Int32]? = nil
+            if allowance >= 0 { walk(state, into: &mask.words, allowance: Int32(allowance), reached: &unused) }
         }
         if let endToken, automaton.isAccepting(state), remainingTokens >= 1 { mask.insert(Int(endToken)) }
     }
 
-    /// Computes every reachable configuration's mask now, up to `limit` configurations, so
-    /// that generation only reads caches. Returns the number of configurations visited.
+    /// Computes the mask of every configuration reachable at a token boundary now, up to
+    /// `limit` configurations, so that generation only reads caches. The configurations are
+    /// found by the mask walks themselves (where allowed tokens end), so states met only
+    /// inside a token get no mask. Returns the number of configurations with a mask.
     @discardableResult
     public func precompute(limit: Int = 10_000) -> Int {
         var seen: Set<Int32> = [automaton.start], queue = [automaton.start]
         var index = 0
+        var reached: [Int32]? = []
         while index < queue.count && seen.count <= limit {
             let state = queue[index]
             index += 1
-            _ = masks[state] ?? computeMask(state)
-            for symbol in 0..<automaton.alphabetSize {
-                let next = automaton.step(state, symbol)
-                if next != GrammarAutomaton.dead && seen.insert(next).inserted { queue.append(next) }
-            }
+            guard masks[state] == nil else { continue }
+            var words = [UInt64](repeating: 0, count: (trie.vocabularySize + 63) / 64)
+            reached!.removeAll(keepingCapacity: true)
+            let worst = walk(state, into: &words, allowance: nil, reached: &reached)
+            masks[state] = CachedMask(words: words, worstNeed: worst)
+            for next in reached! where seen.insert(next).inserted { queue.append(next) }
         }
-        return seen.count
+        return masks.count
     }
 
     private func computeMask(_ state: Int32) -> CachedMask {
         var words = [UInt64](repeating: 0, count: (trie.vocabularySize + 63) / 64)
-        let worst = walk(state, into: &words, allowance: nil)
+        var unused: [Int32]? = nil
+        let worst = walk(state, into: &words, allowance: nil, reached: &unused)
         let entry = CachedMask(words: words, worstNeed: worst)
         masks[state] = entry
         return entry
@@ -262,8 +268,9 @@ public final class GrammarConstraint: TokenConstraint {
 
     /// Sets the bits of the tokens allowed in `state` (with `allowance`: only those after
     /// which at most that many symbols are needed) and returns the largest need among them.
+    /// With `reached`, also appends the configuration each allowed token leads to.
     @discardableResult
-    private func walk(_ state: Int32, into words: inout [UInt64], allowance: Int32?) -> Int32 {
+    private func walk(_ state: Int32, into words: inout [UInt64], allowance: Int32?, reached: inout [Int32]?) -> Int32 {
         var worst: Int32 = 0
         let limit = allowance ?? Int32.max
         let automaton = self.automaton
@@ -290,6 +297,7 @@ public final class GrammarConstraint: TokenConstraint {
                             let need = automaton.minimumToAccept(next)
                             if need <= limit {
                                 worst = max(worst, need)
+                                reached?.append(next)
                                 for k in first..<last {
                                     let token = Int(nodeTokens[k])
                                     words[token >> 6] |= 1 << UInt64(token & 63)
@@ -306,6 +314,7 @@ public final class GrammarConstraint: TokenConstraint {
                 let need = automaton.minimumToAccept(next)
                 if need <= limit {
                     worst = max(worst, need)
+                    reached?.append(next)
                     words[Int(id) >> 6] |= 1 << UInt64(id & 63)
                 }
             }
