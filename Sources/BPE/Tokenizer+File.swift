@@ -91,8 +91,9 @@ extension Tokenizer {
     }
 }
 
-/// A JSON string literal for `text`.
-func jsonString(_ text: String) -> String {
+/// A JSON string literal for `text`: quotes, backslashes and control characters escaped.
+/// (Here because BPE is the lowest module every writer of JSON text depends on.)
+public func jsonString(_ text: String) -> String {
     var out = "\""
     for scalar in text.unicodeScalars {
         switch scalar {

@@ -364,23 +364,6 @@ struct GenerateCommand: Command {
         "{\"prompt_index\":\(promptIndex),\"sample\":\(sample),\"text\":\(jsonString(result.text)),"
             + "\"tokens\":\(result.tokens.count),\"finish\":\"\(result.finishReason.rawValue)\"}\n"
     }
-
-    /// A JSON string literal: quotes, backslashes and control characters escaped.
-    static func jsonString(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
-    }
 }
 
 /// A failure of `synth generate` with its message (exit status 1).

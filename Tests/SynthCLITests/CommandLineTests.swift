@@ -5,39 +5,12 @@ import XCTest
 final class CommandLineTests: XCTestCase {
     private func synth(_ arguments: [String], environment: [String: String] = [:]) throws
         -> (status: Int32, output: String, error: String) {
-        let result = try synthBytes(arguments, environment: environment)
-        return (result.status, String(decoding: result.output, as: UTF8.self), result.error)
+        try runSynthText(arguments, environment: environment)
     }
 
     private func synthBytes(_ arguments: [String], input: Data = Data(), environment: [String: String] = [:]) throws
         -> (status: Int32, output: Data, error: String) {
-        // The executable is built beside the test bundle (Linux: the bundle's directory
-        // is the products directory; macOS: the .xctest bundle sits inside it).
-        let bundle = Bundle(for: Self.self).bundleURL
-        let candidates = [bundle, bundle.deletingLastPathComponent()].map { $0.appendingPathComponent("synth") }
-        guard let executable = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
-            XCTFail("synth executable not found at \(candidates.map(\.path))")
-            return (-1, Data(), "")
-        }
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let out = Pipe(), err = Pipe(), stdin = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = stdin
-        try process.run()
-        stdin.fileHandleForWriting.write(input)
-        try stdin.fileHandleForWriting.close()
-        // Read standard error on another thread so neither pipe can fill up and block.
-        nonisolated(unsafe) var errData = Data()
-        let reader = Thread { errData = err.fileHandleForReading.readDataToEndOfFile() }
-        reader.start()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        while !reader.isFinished { usleep(1_000) }
-        return (process.terminationStatus, outData, String(decoding: errData, as: UTF8.self))
+        try runSynth(arguments, input: input, environment: environment)
     }
 
     func testHelpListsCommands() throws {
@@ -198,9 +171,7 @@ final class CommandLineTests: XCTestCase {
         let data = directory.appendingPathComponent("data").path, run = directory.appendingPathComponent("run").path
         XCTAssertEqual(try synth(["prepare", "--input", corpus, "--bytes", "--out", data]).status, 0)
 
-        let bundle = Bundle(for: Self.self).bundleURL
-        let executable = [bundle, bundle.deletingLastPathComponent()].map { $0.appendingPathComponent("synth") }
-            .first { FileManager.default.isExecutableFile(atPath: $0.path) }!
+        let executable = try XCTUnwrap(synthExecutable())
         let process = Process()
         process.executableURL = executable
         process.arguments = ["train", "--data", data, "--out", run, "--preset", "tiny", "--steps", "1000000", "--batch", "2",

@@ -17,8 +17,8 @@ final class GenerateCommandTests: XCTestCase {
         try? Data(lines.joined().utf8).write(to: URL(fileURLWithPath: corpus))
         let data = directory.appendingPathComponent("data").path
         model = directory.appendingPathComponent("run").path
-        let prepare = try? runSynth(["prepare", "--input", corpus, "--bytes", "--out", data])
-        let train = try? runSynth(["train", "--data", data, "--out", model, "--preset", "tiny", "--steps", "15", "--batch", "4",
+        let prepare = try? runSynthText(["prepare", "--input", corpus, "--bytes", "--out", data])
+        let train = try? runSynthText(["train", "--data", data, "--out", model, "--preset", "tiny", "--steps", "15", "--batch", "4",
                                    "--eval-interval", "100", "--warmup", "2"])
         if prepare?.status != 0 || train?.status != 0 {
             setupError = "could not train the test model: \(prepare?.error ?? "") \(train?.error ?? "")"
@@ -35,7 +35,7 @@ final class GenerateCommandTests: XCTestCase {
     }
 
     private func synth(_ arguments: [String]) throws -> (status: Int32, output: String, error: String) {
-        try Self.runSynth(arguments)
+        try runSynthText(arguments)
     }
 
     private func file(_ name: String, _ contents: String) throws -> String {
@@ -195,28 +195,4 @@ final class GenerateCommandTests: XCTestCase {
         XCTAssertEqual(try synth(["generate"]).status, 2, "--model is required")
     }
 
-    /// Runs the built `synth` executable (beside the test bundle) and collects its output.
-    private static func runSynth(_ arguments: [String]) throws -> (status: Int32, output: String, error: String) {
-        let bundle = Bundle(for: GenerateCommandTests.self).bundleURL
-        let candidates = [bundle, bundle.deletingLastPathComponent()].map { $0.appendingPathComponent("synth") }
-        guard let executable = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
-            return (-1, "", "synth executable not found at \(candidates.map(\.path))")
-        }
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        // Read standard error on another thread so neither pipe can fill up and block.
-        nonisolated(unsafe) var errData = Data()
-        let reader = Thread { errData = err.fileHandleForReading.readDataToEndOfFile() }
-        reader.start()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        while !reader.isFinished { usleep(1_000) }
-        return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
-    }
 }
