@@ -149,35 +149,23 @@ public final class Model {
             let fch = w.fch + l * N * 4 * C, fchGelu = w.fchGelu + l * N * 4 * C
             // w.dresidual is the gradient of residual3[l], which equals that of residual2's
             // skip path and of fcproj.
-            gemm(transA: true, transB: false, m: 4 * C, n: C, k: N, a: fchGelu, lda: 4 * C, b: w.dresidual, ldb: C,
-                 beta: 1, c: g.fcprojw + l * 4 * C * C, ldc: C, pool: pool)
-            addColumnSums(into: g.fcprojb + l * C, from: w.dresidual, rows: N, columns: C, pool: pool)
-            gemm(transA: false, transB: true, m: N, n: 4 * C, k: C, a: w.dresidual, lda: C, b: p.fcprojw + l * 4 * C * C,
-                 ldb: C, c: w.dfchGelu, ldc: 4 * C, pool: pool)
+            linearBackward(dinp: w.dfchGelu, dweight: g.fcprojw + l * 4 * C * C, dbias: g.fcprojb + l * C, dout: w.dresidual,
+                           inp: fchGelu, weight: p.fcprojw + l * 4 * C * C, rows: N, inputs: 4 * C, outputs: C, pool: pool)
             w.dfch.update(repeating: 0, count: N * 4 * C)
             geluBackward(dinp: w.dfch, inp: fch, dout: w.dfchGelu, count: N * 4 * C, pool: pool)
-            gemm(transA: true, transB: false, m: C, n: 4 * C, k: N, a: ln2, lda: C, b: w.dfch, ldb: 4 * C,
-                 beta: 1, c: g.fcw + l * C * 4 * C, ldc: 4 * C, pool: pool)
-            addColumnSums(into: g.fcb + l * 4 * C, from: w.dfch, rows: N, columns: 4 * C, pool: pool)
-            gemm(transA: false, transB: true, m: N, n: C, k: 4 * C, a: w.dfch, lda: 4 * C, b: p.fcw + l * C * 4 * C,
-                 ldb: 4 * C, c: w.dln, ldc: C, pool: pool)
+            linearBackward(dinp: w.dln, dweight: g.fcw + l * C * 4 * C, dbias: g.fcb + l * 4 * C, dout: w.dfch, inp: ln2,
+                           weight: p.fcw + l * C * 4 * C, rows: N, inputs: C, outputs: 4 * C, pool: pool)
             // dresidual now accumulates the gradient of residual2: skip path + through ln2.
             layerNormBackward(dinp: w.dresidual, dweight: g.ln2w + l * C, dbias: g.ln2b + l * C, dout: w.dln, inp: residual2,
                               weight: p.ln2w + l * C, mean: w.ln2Mean + l * N, rstd: w.ln2Rstd + l * N, rows: N,
                               channels: C, pool: pool)
-            gemm(transA: true, transB: false, m: C, n: C, k: N, a: atty, lda: C, b: w.dresidual, ldb: C,
-                 beta: 1, c: g.attprojw + l * C * C, ldc: C, pool: pool)
-            addColumnSums(into: g.attprojb + l * C, from: w.dresidual, rows: N, columns: C, pool: pool)
-            gemm(transA: false, transB: true, m: N, n: C, k: C, a: w.dresidual, lda: C, b: p.attprojw + l * C * C,
-                 ldb: C, c: w.datty, ldc: C, pool: pool)
+            linearBackward(dinp: w.datty, dweight: g.attprojw + l * C * C, dbias: g.attprojb + l * C, dout: w.dresidual,
+                           inp: atty, weight: p.attprojw + l * C * C, rows: N, inputs: C, outputs: C, pool: pool)
             w.dqkv.update(repeating: 0, count: N * 3 * C)
             attentionBackward(dqkv: w.dqkv, dout: w.datty, out: atty, logSumExp: w.logSumExp + l * B * NH * T, qkv: qkv,
                               shape: shape, pool: pool)
-            gemm(transA: true, transB: false, m: C, n: 3 * C, k: N, a: ln1, lda: C, b: w.dqkv, ldb: 3 * C,
-                 beta: 1, c: g.qkvw + l * C * 3 * C, ldc: 3 * C, pool: pool)
-            addColumnSums(into: g.qkvb + l * 3 * C, from: w.dqkv, rows: N, columns: 3 * C, pool: pool)
-            gemm(transA: false, transB: true, m: N, n: C, k: 3 * C, a: w.dqkv, lda: 3 * C, b: p.qkvw + l * C * 3 * C,
-                 ldb: 3 * C, c: w.dln, ldc: C, pool: pool)
+            linearBackward(dinp: w.dln, dweight: g.qkvw + l * C * 3 * C, dbias: g.qkvb + l * 3 * C, dout: w.dqkv, inp: ln1,
+                           weight: p.qkvw + l * C * 3 * C, rows: N, inputs: C, outputs: 3 * C, pool: pool)
             // dresidual becomes the gradient of this block's input: skip path + through ln1.
             layerNormBackward(dinp: w.dresidual, dweight: g.ln1w + l * C, dbias: g.ln1b + l * C, dout: w.dln, inp: residual,
                               weight: p.ln1w + l * C, mean: w.ln1Mean + l * N, rstd: w.ln1Rstd + l * N, rows: N,
@@ -185,6 +173,18 @@ public final class Model {
         }
         embeddingBackward(dwte: g.wte, dwpe: g.wpe, dout: w.dresidual, tokens: w.tokens, batch: B, time: T, channels: C,
                           vocabulary: V, pool: pool)
+    }
+
+    /// Backward of `out = inp · weight + bias`, (N, in) · (in, out): adds the weight and bias
+    /// gradients, writes the input's.
+    private func linearBackward(dinp: UnsafeMutablePointer<Float>, dweight: UnsafeMutablePointer<Float>,
+                                dbias: UnsafeMutablePointer<Float>, dout: UnsafePointer<Float>, inp: UnsafePointer<Float>,
+                                weight: UnsafePointer<Float>, rows N: Int, inputs: Int, outputs: Int, pool: ThreadPool) {
+        gemm(transA: true, transB: false, m: inputs, n: outputs, k: N, a: inp, lda: inputs, b: dout, ldb: outputs,
+             beta: 1, c: dweight, ldc: outputs, pool: pool)
+        addColumnSums(into: dbias, from: dout, rows: N, columns: outputs, pool: pool)
+        gemm(transA: false, transB: true, m: N, n: inputs, k: outputs, a: dout, lda: outputs, b: weight, ldb: outputs,
+             c: dinp, ldc: inputs, pool: pool)
     }
 
     private func workspaceFor(batch: Int, time: Int) throws -> Workspace {

@@ -190,19 +190,7 @@ struct GenerateCommand: Command {
 
         let sink = try OutputSink(path: out)
         defer { sink.discard() }
-        if let temporary = sink.temporary {
-            // Ctrl-C or SIGTERM: remove the partial file; the destination is never touched.
-            for signalNumber in [SIGINT, SIGTERM] {
-                signal(signalNumber, SIG_IGN)
-                let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
-                source.setEventHandler {
-                    unlink(temporary)
-                    _exit(128 + signalNumber)
-                }
-                source.resume()
-                signalSources.append(source)
-            }
-        }
+        if let temporary = sink.temporary { removeOnInterrupt(temporary) }
 
         let stopBytes = stops.map { Array($0.utf8) }
         // Streamed text holds back what could still be removed as a stop string: a token is

@@ -74,13 +74,7 @@ struct TableCommand: Command {
             throw UsageError("--preset expects auto, tiny, char or small, got '\(options.preset)'")
         }
 
-        for signalNumber in [SIGINT, SIGTERM] {
-            signal(signalNumber, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
-            source.setEventHandler { stopRequested.store(true, ordering: .relaxed) }
-            source.resume()
-            signalSources.append(source)
-        }
+        onInterrupt { _ in stopRequested.store(true, ordering: .relaxed) }
         let interactive = isatty(2) != 0
         var pendingLine = false
         let report = try TableSynthesizer.fit(input: input, out: out, options: options, events: { event in
@@ -136,19 +130,7 @@ struct TableCommand: Command {
         _ = try sampler.conditions(options.conditions)  // errors before any output exists
         let writer = try TableRowWriter(schema: sampler.schema, format: format, path: out)
         defer { writer.discard() }
-        if let temporary = writer.temporaryPath {
-            // Ctrl-C or SIGTERM: remove the partial file; the destination is never touched.
-            for signalNumber in [SIGINT, SIGTERM] {
-                signal(signalNumber, SIG_IGN)
-                let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
-                source.setEventHandler {
-                    unlink(temporary)
-                    _exit(128 + signalNumber)
-                }
-                source.resume()
-                signalSources.append(source)
-            }
-        }
+        if let temporary = writer.temporaryPath { removeOnInterrupt(temporary) }
         let progress = ProgressBar("sampling", unit: " rows")
         let showProgress = out != nil && isatty(2) != 0
         let result = try sampler.sample(options, into: writer) { state in

@@ -99,13 +99,7 @@ struct TrainCommand: Command {
         }
         let session = try TrainingSession(dataDirectory: data, outputDirectory: out, config: config, options: options,
                                           resume: resume)
-        for signalNumber in [SIGINT, SIGTERM] {
-            signal(signalNumber, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
-            source.setEventHandler { stopRequested.store(true, ordering: .relaxed) }
-            source.resume()
-            signalSources.append(source)
-        }
+        onInterrupt { _ in stopRequested.store(true, ordering: .relaxed) }
         printError("training \(presetName) (\(parameterCount(config)) parameters) from step \(session.step) to \(options.steps)")
         let interactive = isatty(2) != 0
         let interrupted = try session.run(report: { report in
@@ -134,8 +128,6 @@ struct TrainCommand: Command {
         return value
     }
 }
-
-nonisolated(unsafe) var signalSources: [DispatchSourceSignal] = []
 
 struct LossCommand: Command {
     static let name = "loss"
