@@ -95,9 +95,13 @@ public final class TokenTrie: @unchecked Sendable {
     let byteOffset: [Int32], byteData: [UInt8]
     let maximumDepth: Int
 
-    /// The trie of `tokenizer`'s vocabulary.
-    public convenience init(tokenizer: Tokenizer) {
-        let tokens = (0..<tokenizer.mergeableCount).map { (try? tokenizer.bytes(of: Int32($0))) ?? [] }
+    /// The trie of `tokenizer`'s vocabulary. A model may have more rows than the tokenizer
+    /// has tokens (`modelVocabularySize`, padded vocabularies): those ids spell nothing, so
+    /// a constraint never allows them.
+    public convenience init(tokenizer: Tokenizer, modelVocabularySize: Int = 0) {
+        let tokens = (0..<max(modelVocabularySize, tokenizer.mergeableCount)).map { id in
+            id < tokenizer.mergeableCount ? ((try? tokenizer.bytes(of: Int32(id))) ?? []) : []
+        }
         self.init(tokenBytes: tokens, specialTokens: tokenizer.specialTokens)
     }
 

@@ -11,6 +11,7 @@ import Decoding
 import Dispatch
 import Foundation
 import GPT
+import Records
 import SynthKit
 import TensorCore
 
@@ -144,9 +145,8 @@ struct GenerateCommand: Command {
             promptsFile.map { "\($0) line \(index + 1)" } ?? (promptText == nil ? "the empty prompt" : "--prompt")
         }
 
-        try checkBundle(directory)
-        let tokenizer = try Tokenizer.load(from: directory + "/tokenizer.json")
-        let model = try Model.load(from: directory, pool: threads.map { ThreadPool(threadCount: $0) } ?? .shared)
+        let bundle = try ModelBundle(directory: directory, writer: "synth train", threads: threads)
+        let tokenizer = bundle.tokenizer, model = bundle.model
         let total = promptTexts.count * samples
         let generator = try Generator(model: model, tokenizer: tokenizer, maxBatch: min(batch, total),
                                       halfPrecision: precision == "f16")
@@ -159,13 +159,13 @@ struct GenerateCommand: Command {
         for (index, text) in promptTexts.enumerated() {
             let ids: [Int32]
             do { ids = try encoder.encode(Array(text.utf8), allowedSpecial: allowed) } catch {
-                throw GenerateError("\(describePrompt(index)): \(error)")
+                throw JobError("\(describePrompt(index)): \(error)")
             }
             if ids.isEmpty && generator.endToken == nil {
-                throw GenerateError("\(describePrompt(index)): an empty prompt starts from <|eos|>, which \(directory)/tokenizer.json does not have; give a prompt")
+                throw JobError("\(describePrompt(index)): an empty prompt starts from <|eos|>, which \(directory)/tokenizer.json does not have; give a prompt")
             }
             guard max(ids.count, 1) < blockSize else {
-                throw GenerateError("\(describePrompt(index)): \(DecodingError.promptTooLong(sequence: index, length: ids.count, blockSize: blockSize))")
+                throw JobError("\(describePrompt(index)): \(DecodingError.promptTooLong(sequence: index, length: ids.count, blockSize: blockSize))")
             }
             prompts.append(ids)
         }
@@ -173,9 +173,9 @@ struct GenerateCommand: Command {
         var constraint: GrammarConstraint?
         if let grammar {
             do {
-                constraint = try GrammarConstraint(grammar: grammar, trie: vocabularyTrie(tokenizer, size: model.config.vocabularySize),
+                constraint = try GrammarConstraint(grammar: grammar, trie: bundle.vocabularyTrie(),
                                                    endToken: generator.endToken)
-            } catch { throw GenerateError("\(constraintSource): \(error)") }
+            } catch { throw JobError("\(constraintSource): \(error)") }
             constraint!.precompute(limit: 5000)
             // The generator checks this too, but only chunk by chunk, after earlier output.
             let needed = constraint!.minimumTokens(constraint!.startState)
@@ -184,7 +184,7 @@ struct GenerateCommand: Command {
                 guard needed > budget else { continue }
                 let hint = budget < maxTokens ? "the model's context of \(blockSize) tokens leaves \(budget) after the prompt"
                                               : "raise --max-tokens to at least \(needed)"
-                throw GenerateError("\(describePrompt(index)): \(DecodingError.budgetTooSmall(needed: needed, budget: budget)) (\(hint))")
+                throw JobError("\(describePrompt(index)): \(DecodingError.budgetTooSmall(needed: needed, budget: budget)) (\(hint))")
             }
         }
 
@@ -279,20 +279,20 @@ struct GenerateCommand: Command {
                 let line = lines[error.line - 1]
                 message += "\n  " + line + "\n  " + String(repeating: " ", count: max(0, error.column - 1)) + "^"
             }
-            throw GenerateError(message)
+            throw JobError(message)
         }
     }
 
     private static func readData(_ path: String) throws -> Data {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw GenerateError("\(path): cannot read: no such file or not readable")
+            throw JobError("\(path): cannot read: no such file or not readable")
         }
         return data
     }
 
     private static func readText(_ path: String) throws -> String {
         guard let text = String(validating: try readData(path), as: UTF8.self) else {
-            throw GenerateError("\(path): not valid UTF-8 text")
+            throw JobError("\(path): not valid UTF-8 text")
         }
         return text
     }
@@ -302,37 +302,17 @@ struct GenerateCommand: Command {
         let data = try readData(path)
         var lines = data.split(separator: 0x0A, omittingEmptySubsequences: false)
         if lines.last?.isEmpty == true { lines.removeLast() }
-        guard !lines.isEmpty else { throw GenerateError("\(path): no prompts (the file is empty)") }
+        guard !lines.isEmpty else { throw JobError("\(path): no prompts (the file is empty)") }
         return try lines.enumerated().map { index, line in
             let bytes = line.last == 0x0D ? line.dropLast() : line
             guard let text = String(validating: bytes, as: UTF8.self) else {
-                throw GenerateError("\(path) line \(index + 1): not valid UTF-8")
+                throw JobError("\(path) line \(index + 1): not valid UTF-8")
             }
             return text
         }
     }
 
     /// Fails with the missing path when DIR is not a model bundle.
-    private static func checkBundle(_ directory: String) throws {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw GenerateError("\(directory): no such model directory (a bundle written by 'synth train')")
-        }
-        for file in ["config.json", "model.safetensors", "tokenizer.json"]
-        where !FileManager.default.fileExists(atPath: directory + "/" + file) {
-            throw GenerateError("\(directory)/\(file): no such file; a model bundle holds config.json, model.safetensors and tokenizer.json")
-        }
-    }
-
-    /// The tokenizer's vocabulary as a trie sized to the model's vocabulary: a model may have
-    /// more rows than the tokenizer has tokens (padded vocabularies); those ids spell nothing,
-    /// so a constraint never allows them.
-    private static func vocabularyTrie(_ tokenizer: Tokenizer, size: Int) -> TokenTrie {
-        let tokens = (0..<max(size, tokenizer.mergeableCount)).map { id in
-            id < tokenizer.mergeableCount ? ((try? tokenizer.bytes(of: Int32(id))) ?? []) : []
-        }
-        return TokenTrie(tokenBytes: tokens, specialTokens: tokenizer.specialTokens)
-    }
 
     /// A generator error in terms of prompts and samples (its sequence numbers count from
     /// the start of the chunk).
@@ -341,7 +321,7 @@ struct GenerateCommand: Command {
         switch error {
         case let .deadEnd(sequence, text):
             let r = first + sequence
-            return GenerateError("\(describePrompt(r / samples)), sample \(r % samples): no token can continue the constrained output after \(text.debugDescription)")
+            return JobError("\(describePrompt(r / samples)), sample \(r % samples): no token can continue the constrained output after \(text.debugDescription)")
         default:
             return error
         }
@@ -354,64 +334,39 @@ struct GenerateCommand: Command {
     }
 }
 
-/// A failure of `synth generate` with its message (exit status 1).
-struct GenerateError: Error, CustomStringConvertible {
-    let description: String
-    init(_ message: String) { description = message }
-}
-
 /// Where samples go: standard output, or a temporary file beside `--out` that is renamed
 /// into place only when the run completes. A write error is kept and reported by
 /// ``check()`` (writes happen inside the generator's callback, which cannot throw).
 private final class OutputSink {
-    let handle: FileHandle
-    let destination: String?
-    /// The file being written, until ``commit()`` renames it to `destination`.
-    private(set) var temporary: String?
+    let output: AtomicOutput
     private var failure: Error?
 
+    /// The file being written, until ``commit()`` renames it into place.
+    var temporary: String? { output.temporaryPath }
+
     init(path: String?) throws {
-        destination = path
-        guard let path else {
-            handle = .standardOutput
-            return
-        }
-        let temporary = path + ".tmp-\(getpid())"
-        guard FileManager.default.createFile(atPath: temporary, contents: nil),
-              let handle = FileHandle(forWritingAtPath: temporary) else {
-            throw GenerateError("\(path): cannot create \(temporary)")
-        }
-        self.handle = handle
-        self.temporary = temporary
+        output = try AtomicOutput(path: path)
     }
 
     func write<Bytes: Collection<UInt8>>(_ bytes: Bytes) {
         guard failure == nil, !bytes.isEmpty else { return }
-        do { try handle.write(contentsOf: Data(bytes)) } catch { failure = error }
+        do {
+            try output.write(bytes)
+            if output.path == nil { try output.flush() }  // a reader of standard output sees samples as they come
+        } catch { failure = error }
     }
 
     func check() throws {
-        if let failure {
-            throw GenerateError("\(destination ?? "standard output"): cannot write: \(failure.localizedDescription)")
-        }
+        if let failure { throw failure }
     }
 
     func commit() throws {
         try check()
-        guard let temporary, let destination else { return }
-        try? handle.synchronize()
-        try? handle.close()
-        guard rename(temporary, destination) == 0 else {
-            throw GenerateError("\(destination): cannot rename into place: \(String(cString: strerror(errno)))")
-        }
-        self.temporary = nil
+        try output.finish()
     }
 
     /// Removes the temporary file if the run did not complete.
     func discard() {
-        guard let temporary else { return }
-        try? handle.close()
-        unlink(temporary)
-        self.temporary = nil
+        output.discard()
     }
 }

@@ -57,47 +57,15 @@ struct TableCommand: Command {
         guard let out = try arguments.value("--out") else { throw UsageError("--out DIR is required") }
         var options = TableFitOptions()
         options.schemaPath = try arguments.value("--schema")
-        options.preset = try arguments.value("--preset") ?? "auto"
-        options.steps = try arguments.integer("--steps", in: 1...10_000_000)
-        if let minutes = try arguments.value("--time-limit") {
-            guard let value = Double(minutes), value.isFinite, value > 0 else {
-                throw UsageError("--time-limit expects minutes (a positive number), got '\(minutes)'")
-            }
-            options.timeLimit = value * 60
-        }
         options.permutationsPerRow = try arguments.integer("--orders", in: 1...1_000)
-        options.batch = try arguments.integer("--batch", default: options.batch, in: 1...4096)!
-        options.seed = UInt64(try arguments.integer("--seed", default: 1, in: 0...Int.max)!)
-        options.threads = try arguments.integer("--threads", in: 1...256)
+        options.model = try modelFitOptions(&arguments)
         try arguments.finish()
-        guard ["auto", "tiny", "char", "small"].contains(options.preset) else {
-            throw UsageError("--preset expects auto, tiny, char or small, got '\(options.preset)'")
-        }
-
-        onInterrupt { _ in stopRequested.store(true, ordering: .relaxed) }
-        let interactive = isatty(2) != 0
-        var pendingLine = false
-        let report = try TableSynthesizer.fit(input: input, out: out, options: options, events: { event in
-            switch event {
-            case let .message(text):
-                printError(text)
-            case let .step(report, best):
-                let validation = report.validationLoss.map { String(format: " val %.4f%@", $0, best ? " *" : "") } ?? ""
-                let line = String(format: "step %d/%d loss %.4f%@ lr %.2e %.0f tok/s ETA %.0fs", report.step, report.steps,
-                                  report.loss, validation, report.learningRate, report.tokensPerSecond, report.secondsLeft)
-                if interactive {
-                    FileHandle.standardError.write(Data(("\r" + line + (report.validationLoss != nil ? "\n" : "")).utf8))
-                    pendingLine = report.validationLoss == nil
-                } else if report.validationLoss != nil {
-                    printError(line)
-                }
-            }
-        }, shouldStop: { stopRequested.load(ordering: .relaxed) })
-        if pendingLine { printError("") }
-        let loss = report.bestValidationLoss.map { String(format: ", best validation loss %.4f at step %d", $0, report.bestStep) } ?? ""
-        printError(String(format: "wrote %@ in %.1f s: %d of %d steps (%@)%@", out, report.seconds, report.stepsRun,
-                          report.plannedSteps, report.stopReason, loss))
-        return report.stopReason == "interrupted" ? 130 : ExitStatus.success
+        var seconds = 0.0
+        return try runFit(out: out, { events, shouldStop in
+            let report = try TableSynthesizer.fit(input: input, out: out, options: options, events: events, shouldStop: shouldStop)
+            seconds = report.seconds
+            return report.fit
+        }, seconds: { seconds })
     }
 
     // MARK: sample

@@ -15,11 +15,6 @@
 import BPE
 import Decoding
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import GPT
 import Records
 import TensorCore
@@ -53,38 +48,17 @@ public struct TableSampleProgress: Sendable {
 
 /// A fitted bundle, ready to sample from.
 public final class TableSampler {
-    public let directory: String
+    public let bundle: ModelBundle
     public let schema: TableSynthesisSchema
-    public let tokenizer: Tokenizer
-    public let model: Model
-    public let fingerprints: TableFingerprints
+    public let fingerprints: RecordFingerprints
 
     /// Loads the bundle in `directory` (written by ``TableSynthesizer/fit(input:out:options:events:shouldStop:)``).
     public init(bundle directory: String, threads: Int? = nil) throws {
-        self.directory = directory
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw TableJobError("\(directory): no such model directory (a bundle written by 'synth table fit')")
-        }
-        for file in ["schema.json", "config.json", "model.safetensors", "tokenizer.json", "fingerprints.bin"]
-        where !FileManager.default.fileExists(atPath: directory + "/" + file) {
-            throw TableJobError("\(directory)/\(file): no such file; a table bundle holds schema.json, config.json, model.safetensors, tokenizer.json and fingerprints.bin")
-        }
-        let schemaPath = directory + "/schema.json"
-        guard let schemaData = FileManager.default.contents(atPath: schemaPath) else {
-            throw TableJobError("\(schemaPath): cannot read")
-        }
-        schema = try TableSynthesisSchema(jsonData: schemaData, source: schemaPath)
-        tokenizer = try Tokenizer.load(from: directory + "/tokenizer.json")
-        for token in TableRowCodec.specialTokens(columnCount: schema.columns.count) where tokenizer.specialTokens[token] == nil {
-            throw TableJobError("\(directory)/tokenizer.json: no special token \(token); the tokenizer does not belong to this table's schema")
-        }
-        model = try Model.load(from: directory, pool: threads.map { ThreadPool(threadCount: $0) } ?? .shared)
-        let fingerprintPath = directory + "/fingerprints.bin"
-        guard let fingerprintData = FileManager.default.contents(atPath: fingerprintPath) else {
-            throw TableJobError("\(fingerprintPath): cannot read")
-        }
-        fingerprints = try TableFingerprints(data: fingerprintData, path: fingerprintPath)
+        bundle = try ModelBundle(directory: directory, extraFiles: ["schema.json", "fingerprints.bin"],
+                                 writer: "synth table fit", threads: threads)
+        schema = try TableSynthesisSchema(jsonData: bundle.data("schema.json"), source: directory + "/schema.json")
+        try bundle.requireSpecialTokens(TableRowCodec.specialTokens(columnCount: schema.columns.count), kind: "table (of this schema)")
+        fingerprints = try RecordFingerprints(data: bundle.data("fingerprints.bin"), path: directory + "/fingerprints.bin")
     }
 
     /// Parses `--where` conditions against the bundle's schema.
@@ -101,15 +75,15 @@ public final class TableSampler {
         let order = schema.samplingOrder(conditions: conditions)
         let grammar = try schema.rowGrammar(order: order, conditions: conditions)
         let batch = max(1, min(options.batch, options.rows))
-        let generator = try Generator(model: model, tokenizer: tokenizer, maxBatch: batch, halfPrecision: options.halfPrecision)
+        let generator = try Generator(model: bundle.model, tokenizer: bundle.tokenizer, maxBatch: batch, halfPrecision: options.halfPrecision)
         guard let endToken = generator.endToken else {
-            throw TableJobError("\(directory)/tokenizer.json: no <|eos|> token")
+            throw JobError("\(bundle.directory)/tokenizer.json: no <|eos|> token")
         }
-        let constraint = try GrammarConstraint(grammar: grammar, trie: vocabularyTrie(), endToken: endToken)
-        let maxTokens = model.config.blockSize - 1
+        let constraint = try GrammarConstraint(grammar: grammar, trie: bundle.vocabularyTrie(), endToken: endToken)
+        let maxTokens = bundle.model.config.blockSize - 1
         let needed = constraint.minimumTokens(constraint.startState)
         guard needed <= maxTokens else {
-            throw TableJobError("a row needs at least \(needed) tokens, but the model's context of \(model.config.blockSize) leaves \(maxTokens)")
+            throw JobError("a row needs at least \(needed) tokens, but the model's context of \(bundle.model.config.blockSize) leaves \(maxTokens)")
         }
         let sampler = Sampler.standard(temperature: options.temperature)
         try sampler.validate()
@@ -124,7 +98,7 @@ public final class TableSampler {
             let margin = state.attempts > 0 ? Int((Double(state.copies) / Double(state.attempts) * Double(wanted)).rounded(.up)) : 0
             let chunk = min(batch * 4, wanted + margin, maxAttempts - state.attempts)
             guard chunk > 0 else {
-                throw TableJobError("""
+                throw JobError("""
                     gave up after \(state.attempts) samples: \(state.written) rows written, \(state.copies) samples were \
                     exact copies of training rows (the model memorised its data: fit with fewer steps, or sample with \
                     --allow-copies)
@@ -139,13 +113,13 @@ public final class TableSampler {
             for result in results where state.written < options.rows {
                 let values: [String?]
                 do { values = try codec.decode(result.bytes) } catch {
-                    throw TableJobError("internal error: a constrained sample is not a row (\(error)): \(result.text.debugDescription)")
+                    throw JobError("internal error: a constrained sample is not a row (\(error)): \(result.text.debugDescription)")
                 }
                 if let (_, reason) = schema.firstViolation(in: values) {
-                    throw TableJobError("internal error: a constrained sample breaks the schema (\(reason)): \(result.text.debugDescription)")
+                    throw JobError("internal error: a constrained sample breaks the schema (\(reason)): \(result.text.debugDescription)")
                 }
                 guard conditions.admits(values, schema: schema) else {
-                    throw TableJobError("internal error: a constrained sample breaks the conditions: \(result.text.debugDescription)")
+                    throw JobError("internal error: a constrained sample breaks the conditions: \(result.text.debugDescription)")
                 }
                 if !options.allowCopies && fingerprints.contains(values, schema: schema) {
                     state.copies += 1
@@ -161,15 +135,6 @@ public final class TableSampler {
         state.seconds = Date().timeIntervalSince(start)
         return state
     }
-
-    /// The vocabulary as a trie sized to the model's rows (ids past the tokenizer's spell
-    /// nothing, so the constraint never allows them).
-    private func vocabularyTrie() -> TokenTrie {
-        let tokens = (0..<max(model.config.vocabularySize, tokenizer.mergeableCount)).map { id in
-            id < tokenizer.mergeableCount ? ((try? tokenizer.bytes(of: Int32(id))) ?? []) : []
-        }
-        return TokenTrie(tokenBytes: tokens, specialTokens: tokenizer.specialTokens)
-    }
 }
 
 /// Sampled rows as CSV (header = the table's columns, RFC 4180 quoting) or JSONL (one
@@ -181,39 +146,26 @@ public final class TableRowWriter {
 
     public let format: Format
     public let schema: TableSynthesisSchema
-    /// The destination, nil for standard output.
-    public let path: String?
-    /// The file being written until ``finish()`` renames it (for a signal handler to remove).
-    public private(set) var temporaryPath: String?
-    private var descriptor: Int32
-    private var buffer: [UInt8] = []
+    private let output: AtomicOutput
     public private(set) var rowCount = 0
+
+    /// The destination, nil for standard output.
+    public var path: String? { output.path }
+    /// The file being written until ``finish()`` renames it (for a signal handler to remove).
+    public var temporaryPath: String? { output.temporaryPath }
 
     public init(schema: TableSynthesisSchema, format: Format, path: String?) throws {
         self.schema = schema
         self.format = format
-        self.path = path
-        if let path {
-            let url = URL(fileURLWithPath: path)
-            let temporary = url.deletingLastPathComponent().path + "/." + url.lastPathComponent + ".tmp-\(getpid())"
-            descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-            guard descriptor >= 0 else {
-                throw TableJobError("\(path): cannot write: \(String(cString: strerror(errno)))")
-            }
-            temporaryPath = temporary
-        } else {
-            descriptor = 1
-        }
-        if format == .csv { buffer.append(contentsOf: TableCSVWriter.record(schema.columnNames).utf8) }
+        output = try AtomicOutput(path: path)
+        if format == .csv { try output.write(TableCSVWriter.record(schema.columnNames)) }
     }
-
-    deinit { discard() }
 
     /// Appends a row (values in table order, nil for missing).
     public func write(_ values: [String?]) throws {
         switch format {
         case .csv:
-            buffer.append(contentsOf: TableCSVWriter.record(schema.outputCells(values)).utf8)
+            try output.write(TableCSVWriter.record(schema.outputCells(values)))
         case .jsonl:
             var line = "{"
             for (index, (column, value)) in zip(schema.columns, values).enumerated() {
@@ -228,52 +180,14 @@ public final class TableRowWriter {
                 default: line += jsonString(value)
                 }
             }
-            buffer.append(contentsOf: (line + "}\n").utf8)
+            try output.write(line + "}\n")
         }
         rowCount += 1
-        if buffer.count >= 1 << 16 { try flush() }
     }
 
     /// Flushes and, for a file, syncs and renames it into place.
-    public func finish() throws {
-        try flush()
-        guard let path, let temporary = temporaryPath else { return }
-        let synced = fsync(descriptor) == 0
-        close(descriptor)
-        descriptor = -1
-        guard synced, rename(temporary, path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            unlink(temporary)
-            temporaryPath = nil
-            throw TableJobError("\(path): cannot write: \(reason)")
-        }
-        temporaryPath = nil
-    }
+    public func finish() throws { try output.finish() }
 
     /// Drops a file not yet finished; the destination is untouched.
-    public func discard() {
-        guard let temporary = temporaryPath else { return }
-        if descriptor >= 0 { close(descriptor) }
-        descriptor = -1
-        unlink(temporary)
-        temporaryPath = nil
-    }
-
-    private func flush() throws {
-        var offset = 0
-        while offset < buffer.count {
-            let written = buffer.withUnsafeBytes { systemWrite(descriptor, $0.baseAddress! + offset, $0.count - offset) }
-            if written < 0 {
-                if errno == EINTR { continue }
-                throw TableJobError("\(path ?? "standard output"): cannot write: \(String(cString: strerror(errno)))")
-            }
-            offset += written
-        }
-        buffer.removeAll(keepingCapacity: true)
-    }
-}
-
-/// The C `write` (hidden inside ``TableRowWriter`` by its own `write(_:)`).
-private func systemWrite(_ descriptor: Int32, _ bytes: UnsafeRawPointer, _ count: Int) -> Int {
-    write(descriptor, bytes, count)
+    public func discard() { output.discard() }
 }
