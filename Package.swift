@@ -79,7 +79,7 @@ let package = Package(
         .target(name: "Evaluation", dependencies: ["Records", "TensorCore"], swiftSettings: kernelSettings),
         .target(name: "SynthKit", dependencies: ["TensorCore", "BPE", "GPT", "Training", "Decoding", "Records"],
                 swiftSettings: kernelSettings),
-        .executableTarget(name: "SynthCLI", dependencies: ["SynthKit", "BPE", "GPT", "Training", "Decoding", "Records"],
+        .executableTarget(name: "SynthCLI", dependencies: ["SynthKit", "BPE", "GPT", "Training", "Decoding", "Records", "Evaluation"],
                          swiftSettings: kernelSettings),
         .executableTarget(name: "SynthBench", dependencies: ["SynthKit", "TensorCore", "BPE", "GPT", "Decoding"], swiftSettings: kernelSettings),
         .testTarget(
@@ -91,7 +91,7 @@ let package = Package(
         .testTarget(name: "GPTTests", dependencies: ["GPT"], swiftSettings: kernelSettings),
         .testTarget(name: "DecodingTests", dependencies: ["Decoding", "GPT", "BPE", "TensorCore"], swiftSettings: kernelSettings),
         .testTarget(name: "RecordsTests", dependencies: ["Records"], swiftSettings: kernelSettings),
-        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Records"], swiftSettings: kernelSettings),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Records", "TensorCore"], swiftSettings: kernelSettings),
         .testTarget(name: "TrainingTests", dependencies: ["Training"], swiftSettings: kernelSettings),
         .testTarget(name: "SynthCLITests", dependencies: ["SynthCLI"]),
     ]
