@@ -16,7 +16,7 @@ protocol Command {
 
 /// Every subcommand, in the order `synth --help` lists them.
 let commands: [any Command.Type] = [TokenizerCommand.self, PrepareCommand.self, TrainCommand.self, LossCommand.self,
-                                    GenerateCommand.self, TableCommand.self, EvalCommand.self, InfoCommand.self, VersionCommand.self, HelpCommand.self]
+                                    GenerateCommand.self, TableCommand.self, EvalCommand.self, LogsCommand.self, DialogueCommand.self, ParaphraseCommand.self, InfoCommand.self, VersionCommand.self, HelpCommand.self]
 
 /// Exit statuses: 0 done, 1 the work failed (bad file, bad data), 2 the command line was wrong.
 enum ExitStatus {
