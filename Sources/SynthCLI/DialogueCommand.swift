@@ -104,7 +104,7 @@ struct DialogueCommand: Command {
 
         let sampler = try DialogueSampler(bundle: directory, threads: threads)
         let openings = try openingPath.map { try sampler.openings(from: $0) }  // errors before any output exists
-        let writer = try DialogueWriter(path: out)
+        let writer = try AtomicOutput(path: out)
         defer { writer.discard() }
         if let temporary = writer.temporaryPath { removeOnInterrupt(temporary) }
         let progress = ProgressBar("sampling", unit: " dialogues")

@@ -129,7 +129,7 @@ struct LogsCommand: Command {
         try arguments.finish()
 
         let sampler = try LogSampler(bundle: directory, threads: threads)
-        let writer = try LogLineWriter(path: out)
+        let writer = try AtomicOutput(path: out)
         defer { writer.discard() }
         if let temporary = writer.temporaryPath { removeOnInterrupt(temporary) }
         let progress = ProgressBar("sampling", unit: " lines")

@@ -107,7 +107,7 @@ struct ParaphraseCommand: Command {
 
         let generator = try ParaphraseGenerator(bundle: directory, threads: threads)
         let inputs = try generator.inputs(from: input)  // errors before any output exists
-        let writer = try ParaphraseWriter(path: out)
+        let writer = try AtomicOutput(path: out)
         defer { writer.discard() }
         if let temporary = writer.temporaryPath { removeOnInterrupt(temporary) }
         let progress = ProgressBar("paraphrasing", unit: " sentences")

@@ -156,7 +156,7 @@ public final class DialogueSampler {
     /// Samples `options.dialogues` whole dialogues, or as many continuations of each of
     /// `openings`, into `writer` in order; returns the final progress.
     @discardableResult
-    public func sample(_ options: DialogueSampleOptions, openings: [DialogueOpening]? = nil, into writer: DialogueWriter,
+    public func sample(_ options: DialogueSampleOptions, openings: [DialogueOpening]? = nil, into writer: AtomicOutput,
                        progress: (DialogueSampleProgress) -> Void = { _ in }) throws -> DialogueSampleProgress {
         let perOpening = max(1, options.dialogues)
         let total = openings.map { $0.count * perOpening } ?? options.dialogues
@@ -232,7 +232,7 @@ public final class DialogueSampler {
                 done[slot] = dialogue
             }
             while let dialogue = done.removeValue(forKey: state.written) {
-                try writer.write(dialogue)
+                try writer.write(dialogue.jsonLine + "\n")
                 state.written += 1
             }
             state.seconds = Date().timeIntervalSince(start)
@@ -242,32 +242,4 @@ public final class DialogueSampler {
         state.seconds = Date().timeIntervalSince(start)
         return state
     }
-}
-
-/// Dialogues as JSON Lines (`{"turns":[{"speaker":...,"text":...},...]}`, the input format),
-/// to a file — written beside it and renamed into place by ``finish()``, so the
-/// destination is complete or untouched — or to standard output.
-public final class DialogueWriter {
-    private let output: AtomicOutput
-    public private(set) var count = 0
-
-    /// The destination, nil for standard output.
-    public var path: String? { output.path }
-    /// The file being written until ``finish()`` renames it (for a signal handler to remove).
-    public var temporaryPath: String? { output.temporaryPath }
-
-    public init(path: String?) throws {
-        output = try AtomicOutput(path: path)
-    }
-
-    public func write(_ dialogue: Dialogue) throws {
-        try output.write(dialogue.jsonLine + "\n")
-        count += 1
-    }
-
-    /// Flushes and, for a file, syncs and renames it into place.
-    public func finish() throws { try output.finish() }
-
-    /// Drops a file not yet finished; the destination is untouched.
-    public func discard() { output.discard() }
 }

@@ -79,7 +79,7 @@ public final class LogSampler {
 
     /// Samples `options.lines` lines into `writer`, in order; returns the final progress.
     @discardableResult
-    public func sample(_ options: LogSampleOptions, into writer: LogLineWriter,
+    public func sample(_ options: LogSampleOptions, into writer: AtomicOutput,
                        progress: (LogSampleProgress) -> Void = { _ in }) throws -> LogSampleProgress {
         let grammar = try format.windowGrammar(lines: window)
         let matcher = try LogLineMatcher(format: format)
@@ -131,7 +131,7 @@ public final class LogSampler {
                     continue
                 }
                 for line in lines.prefix(options.lines - state.written) {
-                    try writer.write(line)
+                    try writer.write(line + "\n")
                     state.written += 1
                 }
             }
@@ -142,32 +142,4 @@ public final class LogSampler {
         state.seconds = Date().timeIntervalSince(start)
         return state
     }
-}
-
-/// Sampled lines, one per line (LF), to a file — written beside it and renamed into place
-/// by ``finish()``, so the destination is complete or untouched — or to standard output.
-public final class LogLineWriter {
-    private let output: AtomicOutput
-    public private(set) var lineCount = 0
-
-    /// The destination, nil for standard output.
-    public var path: String? { output.path }
-    /// The file being written until ``finish()`` renames it (for a signal handler to remove).
-    public var temporaryPath: String? { output.temporaryPath }
-
-    public init(path: String?) throws {
-        output = try AtomicOutput(path: path)
-    }
-
-    /// Appends a line (without its line feed).
-    public func write(_ line: String) throws {
-        try output.write(line + "\n")
-        lineCount += 1
-    }
-
-    /// Flushes and, for a file, syncs and renames it into place.
-    public func finish() throws { try output.finish() }
-
-    /// Drops a file not yet finished; the destination is untouched.
-    public func discard() { output.discard() }
 }

@@ -115,7 +115,7 @@ public final class ParaphraseGenerator {
     /// Writes up to `options.k` paraphrases of each input into `writer`, in input order;
     /// returns the final progress.
     @discardableResult
-    public func generate(_ inputs: [ParaphraseInput], options: ParaphraseOptions, into writer: ParaphraseWriter,
+    public func generate(_ inputs: [ParaphraseInput], options: ParaphraseOptions, into writer: AtomicOutput,
                          progress: (ParaphraseProgress) -> Void = { _ in }) throws -> ParaphraseProgress {
         let k = max(1, options.k)
         let maxAttempts = options.maxAttempts ?? max(3 * k, k + 8)
@@ -179,7 +179,7 @@ public final class ParaphraseGenerator {
             }
             for (offset, index) in chunk.enumerated() {
                 for paraphrase in accepted[offset] {
-                    try writer.write(ParaphrasePair(source: inputs[index].text, paraphrase: paraphrase))
+                    try writer.write(ParaphrasePair(source: inputs[index].text, paraphrase: paraphrase).jsonLine + "\n")
                     state.written += 1
                 }
                 if accepted[offset].count < k {
@@ -196,31 +196,4 @@ public final class ParaphraseGenerator {
         state.seconds = Date().timeIntervalSince(start)
         return state
     }
-}
-
-/// Pairs as JSON Lines (`{"source":...,"paraphrase":...}`), to a file — written beside it
-/// and renamed into place by ``finish()`` — or to standard output.
-public final class ParaphraseWriter {
-    private let output: AtomicOutput
-    public private(set) var count = 0
-
-    /// The destination, nil for standard output.
-    public var path: String? { output.path }
-    /// The file being written until ``finish()`` renames it (for a signal handler to remove).
-    public var temporaryPath: String? { output.temporaryPath }
-
-    public init(path: String?) throws {
-        output = try AtomicOutput(path: path)
-    }
-
-    public func write(_ pair: ParaphrasePair) throws {
-        try output.write(pair.jsonLine + "\n")
-        count += 1
-    }
-
-    /// Flushes and, for a file, syncs and renames it into place.
-    public func finish() throws { try output.finish() }
-
-    /// Drops a file not yet finished; the destination is untouched.
-    public func discard() { output.discard() }
 }
