@@ -64,12 +64,6 @@ struct ParaphraseCommand: Command {
         guard let out = try arguments.value("--out") else { throw UsageError("--out DIR is required") }
         var options = ParaphraseFitOptions()
         options.merges = try arguments.integer("--merges", in: 0...100_000)
-        if let text = try arguments.value("--copy-share") {
-            guard let value = Double(text), value >= 0, value <= 1 else {
-                throw UsageError("--copy-share expects a number from 0 to 1, got '\(text)'")
-            }
-            options.copyShare = value
-        }
         let batch = try arguments.integer("--batch", in: 1...4096)
         var model = try modelFitOptions(&arguments)
         model.batch = batch ?? options.model.batch

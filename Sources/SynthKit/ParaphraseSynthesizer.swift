@@ -36,9 +36,6 @@ public struct ParaphraseFitOptions: Sendable {
     public var validationFraction = 0.05
     /// BPE merges; nil sizes them to the text.
     public var merges: Int?
-    /// Share of training sentences also shown as a copy of themselves (`<|src|>s<|para|>s`),
-    /// so that the model learns to copy its source (see the notes at the top).
-    public var copyShare = 0.0
 
     public init() {}
 }
@@ -89,23 +86,18 @@ public enum ParaphraseSynthesizer {
         var rng = SplitMix(seed: options.model.seed ^ 0x9A4A_F4A5)
         let order = Array(pairs.indices).shuffled(using: &rng)
         let validationCount = pairs.count >= 40 ? max(2, Int((Double(pairs.count) * options.validationFraction).rounded())) : 0
-        var copies = 0
-        func sequences(_ indices: ArraySlice<Int>, copyShare: Double) -> [String] {
+        func sequences(_ indices: ArraySlice<Int>) -> [String] {
             var sequences: [String] = []
             for index in indices {
                 let pair = pairs[index]
                 sequences.append(ParaphraseCodec.encode(source: pair.source, paraphrase: pair.paraphrase))
                 sequences.append(ParaphraseCodec.encode(source: pair.paraphrase, paraphrase: pair.source))
-                for sentence in [pair.source, pair.paraphrase] where Double(rng.next() % 1_000_000) / 1_000_000 < copyShare {
-                    sequences.append(ParaphraseCodec.encode(source: sentence, paraphrase: sentence))
-                    copies += 1
-                }
             }
             sequences.shuffle(using: &rng)
             return sequences
         }
-        let validation = sequences(order.prefix(validationCount), copyShare: 0)
-        let training = sequences(order.dropFirst(validationCount), copyShare: options.copyShare)
+        let validation = sequences(order.prefix(validationCount))
+        let training = sequences(order.dropFirst(validationCount))
         var texts: [[UInt8]] = []
         var textBytes = 0
         for pair in pairs {
@@ -116,7 +108,7 @@ public enum ParaphraseSynthesizer {
         let merges = options.merges ?? min(2_000, max(256, textBytes / 600))
         let corpus = SequenceCorpus(specialTokens: ParaphraseCodec.specialTokens, tokenizerTexts: texts, merges: merges,
                                     training: training, validation: validation, source: input)
-        events(.message("\(pairs.count - validationCount) training pairs, \(validationCount) validation pairs, both directions each; \(copies) copy examples"))
+        events(.message("\(pairs.count - validationCount) training pairs, \(validationCount) validation pairs, both directions each"))
 
         // 3. Tokenizer, model and training, in a working directory beside the bundle.
         let work = try makeWorkingDirectory(for: out)
