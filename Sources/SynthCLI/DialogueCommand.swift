@@ -36,7 +36,8 @@ struct DialogueCommand: Command {
             training alternate (never one twice in a row), every text is one non-blank
             line without structure tokens, and the turn count lies within training's
             (at least 2). The turn counts of the N dialogues follow the training
-            dialogues' distribution (evenly spaced quantiles, in a seeded order);
+            dialogues' distribution (evenly spaced quantiles, in a seeded order;
+            where the model opens a turn past the count, the dialogue ends);
             --free-turns lets the model end each dialogue where it likes instead. With
             --opening FILE.jsonl, each line is an opening dialogue
             and N continuations of each are written (N defaults to 1 then): the opening

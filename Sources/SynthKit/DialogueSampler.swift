@@ -81,7 +81,10 @@ public final class DialogueSampler {
     public let fingerprints: RecordFingerprints
     private let trie: TokenTrie
     private let endToken: Int32
-    private var constraints: [String: GrammarConstraint] = [:]
+    /// The speaker tokens: each also ends a dialogue once it has its turns (see
+    /// ``EndingAliasConstraint``), so the last turn ends where the model would open another.
+    private let speakerTokens: [Int32]
+    private var constraints: [String: EndingAliasConstraint] = [:]
 
     /// Loads the bundle in `directory` (written by ``DialogueSynthesizer/fit(input:out:options:events:shouldStop:)``).
     public init(bundle directory: String, threads: Int? = nil) throws {
@@ -93,6 +96,8 @@ public final class DialogueSampler {
         fingerprints = try RecordFingerprints(data: bundle.data("fingerprints.bin"), path: directory + "/fingerprints.bin")
         trie = bundle.vocabularyTrie()
         endToken = bundle.tokenizer.specialTokens[DialogueCodec.endToken]!
+        let specialTokens = bundle.tokenizer.specialTokens
+        speakerTokens = rules.speakers.map { specialTokens[DialogueCodec.speakerToken($0)]! }
     }
 
     /// The openings in the JSONL file `path`, cleaned as training dialogues are, each
@@ -119,13 +124,14 @@ public final class DialogueSampler {
 
     /// The constraint of a whole dialogue (`after: nil`; of exactly `turns` turns, or any
     /// count the rules allow) or of a continuation of `opening`.
-    func constraint(after opening: Dialogue?, turns: Int? = nil) throws -> GrammarConstraint {
+    func constraint(after opening: Dialogue?, turns: Int? = nil) throws -> EndingAliasConstraint {
         let key = opening.map { "\($0.turns.count) \($0.turns.last!.speaker)" } ?? "whole \(turns ?? 0)"
         if let constraint = constraints[key] { return constraint }
         var rules = self.rules
         if let turns { (rules.minTurns, rules.maxTurns) = (turns, turns) }
         let grammar = opening.map { rules.continuationGrammar(after: $0) } ?? rules.grammar()
-        let constraint = try GrammarConstraint(grammar: grammar, trie: trie, endToken: endToken)
+        let constraint = EndingAliasConstraint(base: try GrammarConstraint(grammar: grammar, trie: trie, endToken: endToken),
+                                               aliases: speakerTokens)
         constraints[key] = constraint
         return constraint
     }
@@ -204,12 +210,17 @@ public final class DialogueSampler {
             for ((slot, attempt), result) in zip(chunk, results) {
                 state.tokens += result.tokens.count
                 let opening = openings.map { $0[slot / perOpening] }
+                // A speaker token that ended the dialogue (the alias) is not part of it.
+                var bytes = result.bytes[...]
+                if let last = result.tokens.last, speakerTokens.contains(last) {
+                    bytes = bytes.dropLast(try bundle.tokenizer.bytes(of: last).count)
+                }
                 let dialogue: Dialogue
                 do {
                     if let opening {
-                        dialogue = Dialogue(turns: opening.dialogue.turns + (try codec.decodeTurns(result.bytes)))
+                        dialogue = Dialogue(turns: opening.dialogue.turns + (try codec.decodeTurns(bytes)))
                     } else {
-                        dialogue = try codec.decode(result.bytes)
+                        dialogue = try codec.decode(bytes)
                     }
                 } catch {
                     throw JobError("internal error: a constrained sample is not a dialogue (\(error)): \(result.text.debugDescription)")
