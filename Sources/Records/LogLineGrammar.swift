@@ -31,8 +31,8 @@ public struct LogLineFormat: Sendable, Equatable {
     /// a character other than `|`, or ends the message).
     public static var messageExpression: GrammarExpression {
         let ascii = ByteSet(range: 0x01...0x7F).intersection(ByteSet([10, 13, UInt8(ascii: "<")]).complement)
-        let plain = utf8ScalarExpression(ascii: ascii)
-        let afterRun = utf8ScalarExpression(ascii: ascii.intersection(ByteSet([UInt8(ascii: "|")]).complement))
+        let plain = ValueGrammar.utf8Scalar(ascii: ascii)
+        let afterRun = ValueGrammar.utf8Scalar(ascii: ascii.intersection(ByteSet([UInt8(ascii: "|")]).complement))
         let run = GrammarExpression.repetition(.literal("<"), min: 1, max: nil)
         return .sequence([.repetition(.choice([plain, .sequence([run, afterRun])]), min: 0, max: nil),
                           .repetition(.literal("<"), min: 0, max: nil)])
@@ -80,23 +80,6 @@ public struct LogLineFormat: Sendable, Equatable {
             throw .invalidHeaderRegex(source: source, reason: error.description)
         }
         return grammar.rules[grammar.root] ?? .choice([])
-    }
-
-    /// One well-formed UTF-8 scalar: a byte of `ascii`, or a multi-byte sequence (no
-    /// overlong forms, no surrogates, nothing above U+10FFFF).
-    static func utf8ScalarExpression(ascii: ByteSet) -> GrammarExpression {
-        func range(_ low: UInt8, _ high: UInt8) -> GrammarExpression { .bytes(ByteSet(range: low...high)) }
-        let tail = range(0x80, 0xBF)
-        return .choice([
-            .bytes(ascii),
-            .sequence([range(0xC2, 0xDF), tail]),
-            .sequence([range(0xE0, 0xE0), range(0xA0, 0xBF), tail]),
-            .sequence([.bytes(ByteSet(range: 0xE1...0xEC).union(ByteSet(range: 0xEE...0xEF))), tail, tail]),
-            .sequence([range(0xED, 0xED), range(0x80, 0x9F), tail]),
-            .sequence([range(0xF0, 0xF0), range(0x90, 0xBF), tail, tail]),
-            .sequence([range(0xF1, 0xF3), tail, tail, tail]),
-            .sequence([range(0xF4, 0xF4), range(0x80, 0x8F), tail, tail]),
-        ])
     }
 }
 

@@ -52,7 +52,7 @@ final class DialogueCommandTests: XCTestCase {
     }
 
     override func setUpWithError() throws {
-        if let error = Self.setupError { throw XCTSkip(error) }
+        if let error = Self.setupError { throw SharedSetupFailure(description: error) }
     }
 
     func path(_ name: String) -> String { Self.directory.appendingPathComponent(name).path }

@@ -31,7 +31,7 @@ final class GenerateCommandTests: XCTestCase {
     }
 
     override func setUpWithError() throws {
-        if let error = Self.setupError { XCTFail(error) }
+        if let error = Self.setupError { throw SharedSetupFailure(description: error) }
     }
 
     private func synth(_ arguments: [String]) throws -> (status: Int32, output: String, error: String) {

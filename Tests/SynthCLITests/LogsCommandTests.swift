@@ -69,7 +69,7 @@ final class LogsCommandTests: XCTestCase {
     }
 
     override func setUpWithError() throws {
-        if let error = Self.setupError { throw XCTSkip(error) }
+        if let error = Self.setupError { throw SharedSetupFailure(description: error) }
     }
 
     func testFitWritesACompleteBundle() throws {

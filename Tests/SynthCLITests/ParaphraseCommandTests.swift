@@ -44,7 +44,7 @@ final class ParaphraseCommandTests: XCTestCase {
     }
 
     override func setUpWithError() throws {
-        if let error = Self.setupError { throw XCTSkip(error) }
+        if let error = Self.setupError { throw SharedSetupFailure(description: error) }
     }
 
     func path(_ name: String) -> String { Self.directory.appendingPathComponent(name).path }

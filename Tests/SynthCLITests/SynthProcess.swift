@@ -42,3 +42,10 @@ func runSynthText(_ arguments: [String], environment: [String: String] = [:]) th
     let result = try runSynth(arguments, environment: environment)
     return (result.status, String(decoding: result.output, as: UTF8.self), result.error)
 }
+
+/// The failure of a test class's shared setup (fitting the models its tests sample from),
+/// thrown by every test of the class: a fixture that cannot be made fails the tests, it
+/// never skips them.
+struct SharedSetupFailure: Error, CustomStringConvertible {
+    var description: String
+}
