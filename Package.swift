@@ -93,6 +93,6 @@ let package = Package(
         .testTarget(name: "RecordsTests", dependencies: ["Records"], swiftSettings: kernelSettings),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Records", "TensorCore"], swiftSettings: kernelSettings),
         .testTarget(name: "TrainingTests", dependencies: ["Training"], swiftSettings: kernelSettings),
-        .testTarget(name: "SynthCLITests", dependencies: ["SynthCLI"]),
+        .testTarget(name: "SynthCLITests", dependencies: ["SynthCLI", "SynthKit"]),
     ]
 )

@@ -18,6 +18,15 @@ public enum SamplingStage: Sendable, Equatable {
     case presencePenalty(Float)
     /// Bans tokens that would repeat an n-gram already in the sequence.
     case noRepeatNGram(Int)
+    /// Adds `bias[i]` to `tokens[i]` when it is the next token of a copy of `tokens` (a
+    /// pointer, as copy mechanisms have; one bias per position, so that, say, the rest of a
+    /// word can be held closer than the start of the next). `tokens[0]` is the token the copy starts after (a prompt's last token); the
+    /// pointer follows the output from there: a token equal to the next source token
+    /// advances it, one found a little further on skips it ahead, any other leaves it —
+    /// and then the source token after the next is raised too, so a word may be replaced.
+    /// The output keeps to the source's wording and order where the model is unsure, and
+    /// the model is free to leave it. Nothing is added before `tokens[0]` appears.
+    case copyBias(tokens: [Int32], bias: [Float])
     /// Keeps the k most likely tokens.
     case topK(Int)
     /// Keeps the most likely tokens whose probabilities sum to at least p (nucleus).
@@ -34,15 +43,19 @@ public struct Sampler: Sendable, Equatable {
 
     public init(stages: [SamplingStage]) { self.stages = stages }
 
+    /// How far ahead of its pointer ``SamplingStage/copyBias(tokens:bias:)`` looks for a
+    /// token the output wrote (further occurrences count as new words).
+    public static let copySkipLimit = 6
+
     /// Always the most likely token.
     public static let greedy = Sampler(stages: [.temperature(0)])
 
-    /// The usual chain: penalties, bias, top-k, top-p, min-p, then temperature (llama.cpp's
-    /// order). Stages left at their neutral value are omitted.
+    /// The usual chain: penalties, bias, copy bias, top-k, top-p, min-p, then temperature
+    /// (llama.cpp's order). Stages left at their neutral value are omitted.
     public static func standard(temperature: Float = 1, topK: Int? = nil, topP: Float? = nil, minP: Float? = nil,
                                 repetitionPenalty: Float? = nil, frequencyPenalty: Float? = nil,
                                 presencePenalty: Float? = nil, noRepeatNGram: Int? = nil,
-                                logitBias: [Int32: Float] = [:]) -> Sampler {
+                                logitBias: [Int32: Float] = [:], copySource: [Int32] = [], copyBias: [Float] = []) -> Sampler {
         var stages: [SamplingStage] = []
         // Out-of-range values are kept, so that ``validate()`` reports them.
         if let repetitionPenalty, repetitionPenalty != 1 { stages.append(.repetitionPenalty(repetitionPenalty)) }
@@ -50,6 +63,7 @@ public struct Sampler: Sendable, Equatable {
         if let presencePenalty, presencePenalty != 0 { stages.append(.presencePenalty(presencePenalty)) }
         if let noRepeatNGram { stages.append(.noRepeatNGram(noRepeatNGram)) }
         if !logitBias.isEmpty { stages.append(.logitBias(logitBias)) }
+        if !copySource.isEmpty && copyBias.contains(where: { $0 != 0 }) { stages.append(.copyBias(tokens: copySource, bias: copyBias)) }
         if let topK { stages.append(.topK(topK)) }
         if let topP, topP != 1 { stages.append(.topP(topP)) }
         if let minP, minP != 0 { stages.append(.minP(minP)) }
@@ -67,6 +81,10 @@ public struct Sampler: Sendable, Equatable {
             case let .topK(k) where k < 1: throw DecodingError.invalidOption("top-k must be at least 1, got \(k)")
             case let .topP(p) where !(p > 0 && p <= 1): throw DecodingError.invalidOption("top-p must be in (0, 1], got \(p)")
             case let .minP(p) where !(p >= 0 && p <= 1): throw DecodingError.invalidOption("min-p must be in [0, 1], got \(p)")
+            case let .copyBias(tokens, bias) where bias.count != tokens.count:
+                throw DecodingError.invalidOption("copy bias: \(bias.count) biases for \(tokens.count) tokens")
+            case let .copyBias(_, bias) where !bias.allSatisfy(\.isFinite):
+                throw DecodingError.invalidOption("copy biases must be finite")
             case let .temperature(t) where !(t >= 0 && t.isFinite):
                 throw DecodingError.invalidOption("temperature must be 0 or more, got \(t)")
             default: break
@@ -95,6 +113,11 @@ public struct Sampler: Sendable, Equatable {
                 for token in Set(history) where Int(token) < logits.count { logits[Int(token)] -= penalty }
             case let .noRepeatNGram(n):
                 banRepeatedNGrams(logits, history: history, n: n)
+            case let .copyBias(tokens, bias):
+                for position in Sampler.copyContinuations(of: tokens, history: history)
+                where Int(tokens[position]) < logits.count && position < bias.count {
+                    logits[Int(tokens[position])] += bias[position]
+                }
             case let .topK(k):
                 keepTopK(logits, k: k)
             case let .topP(p):
@@ -125,6 +148,26 @@ public struct Sampler: Sendable, Equatable {
             if target < 0 { return Int32(i) }
         }
         return Int32(last)
+    }
+
+    /// The positions of the source tokens ``SamplingStage/copyBias(tokens:bias:)`` raises
+    /// after `history`: the pointer replayed over the output since the last `source[0]`.
+    static func copyContinuations(of source: [Int32], history: ArraySlice<Int32>) -> [Int] {
+        guard source.count > 1, let start = history.lastIndex(of: source[0]) else { return [] }
+        var pointer = 0, onSource = true
+        for token in history[(start + 1)...] {
+            let ahead = (pointer + 1)..<min(source.count, pointer + 1 + copySkipLimit)
+            if let found = ahead.first(where: { source[$0] == token }) {
+                pointer = found
+                onSource = true
+            } else {
+                onSource = false
+            }
+        }
+        var next: [Int] = []
+        if pointer + 1 < source.count { next.append(pointer + 1) }
+        if !onSource, pointer + 2 < source.count, source[pointer + 2] != source[pointer + 1] { next.append(pointer + 2) }
+        return next
     }
 
     private func banRepeatedNGrams(_ logits: UnsafeMutableBufferPointer<Float>, history: ArraySlice<Int32>, n: Int) {

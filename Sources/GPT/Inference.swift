@@ -21,10 +21,17 @@ public final class KVCache {
     public let slots: Int
     /// Positions per slot (the model's block size).
     public let capacity: Int
-    let layers: Int, channels: Int
-    /// (L, slots, 2, maxT * C): per layer and slot the keys, transposed per head
-    /// (NH, HS, maxT), then the values (maxT, C). Transposed keys make the scores of eight
-    /// positions one vector FMA per channel, with no horizontal sums.
+    let layers: Int, channels: Int, heads: Int
+    /// Positions per slot rounded up to whole blocks of ``blockPositions``.
+    let paddedCapacity: Int
+    /// Positions per key block: one vector.
+    static let blockPositions = KernelVector.scalarCount
+    /// (L, slots, 2, paddedCapacity * C): per layer and slot the keys, then the values,
+    /// each head's contiguous. A head's keys are blocks of eight positions, each block
+    /// (HS, 8): the scores of eight positions are one vector FMA per channel, with no
+    /// horizontal sums, and a head's keys are read front to back. A head's values are
+    /// (positions, HS), also read front to back: attention streams its slot's cache
+    /// sequentially, so the prefetcher keeps up when the cache is larger than L2.
     private let storage: TensorStorage
 
     /// A cache for `slots` sequences of up to `config.blockSize` tokens.
@@ -34,22 +41,37 @@ public final class KVCache {
         capacity = config.blockSize
         layers = config.layers
         channels = config.channels
-        let count = config.layers * slots * 2 * config.blockSize * config.channels
+        heads = config.heads
+        let block = KVCache.blockPositions
+        paddedCapacity = (capacity + block - 1) / block * block
+        let count = config.layers * slots * 2 * paddedCapacity * config.channels
         do {
             storage = try TensorStorage(count: count, purpose: "a key/value cache for \(slots) sequences")
         } catch { throw GPTError.allocationFailed("\(error)") }
     }
 
-    /// (NH, HS, maxT) keys of one layer and slot.
+    /// Head `head`'s keys in one layer and slot: blocks of eight positions, each (HS, 8).
     @inline(__always)
-    func keys(layer: Int, slot: Int) -> UnsafeMutablePointer<Float> {
-        storage.base + ((layer * slots + slot) * 2) * capacity * channels
+    func keys(layer: Int, slot: Int, head: Int) -> UnsafeMutablePointer<Float> {
+        storage.base + ((layer * slots + slot) * 2) * paddedCapacity * channels + head * paddedCapacity * (channels / heads)
     }
 
-    /// (maxT, C) values of one layer and slot.
+    /// Head `head`'s values in one layer and slot: (positions, HS).
     @inline(__always)
-    func values(layer: Int, slot: Int) -> UnsafeMutablePointer<Float> {
-        keys(layer: layer, slot: slot) + capacity * channels
+    func values(layer: Int, slot: Int, head: Int) -> UnsafeMutablePointer<Float> {
+        keys(layer: layer, slot: slot, head: head) + paddedCapacity * channels
+    }
+
+    /// Stores one position's key and value, each (C), heads in order.
+    @inline(__always)
+    func store(layer: Int, slot: Int, position: Int, key: UnsafePointer<Float>, value: UnsafePointer<Float>) {
+        let HS = channels / heads, block = KVCache.blockPositions
+        let blockOffset = position / block * HS * block + position % block
+        for h in 0..<heads {
+            let keyBlock = keys(layer: layer, slot: slot, head: h) + blockOffset, headKey = key + h * HS
+            for d in 0..<HS { keyBlock[d * block] = headKey[d] }
+            (values(layer: layer, slot: slot, head: h) + position * HS).update(from: value + h * HS, count: HS)
+        }
     }
 }
 
@@ -154,13 +176,8 @@ public final class InferenceSession {
                 layerNormForward(out: ln, mean: mean, rstd: rstd, inp: x, weight: p.ln1w + l * C, bias: p.ln1b + l * C,
                                  rows: N, channels: C, pool: pool)
                 linear(rows: N, out: 3 * C, in: C, x: ln, weight: .qkv, layer: l, bias: p.qkvb + l * 3 * C, y: qkv)
-                let maxT = cache.capacity
-                for (i, row) in rowList.enumerated() {
-                    let source = qkv + i * 3 * C
-                    let keys = cache.keys(layer: l, slot: row.slot) + row.position
-                    for channel in 0..<C { keys[channel * maxT] = source[C + channel] }
-                    (cache.values(layer: l, slot: row.slot) + row.position * C).update(from: source + 2 * C, count: C)
-                }
+                let store = CacheStore(rows: rowList.baseAddress!, layer: l, cache: cache, qkv: qkv)
+                store.run(count: N, work: N * 2 * C * cacheStoreWorkPerElement, pool: pool)
                 let attention = CachedAttention(rows: rowList.baseAddress!, rowCount: N, layer: l, cache: cache, qkv: qkv,
                                                 out: atty, channels: C, heads: NH, scratch: scoreScratch,
                                                 scratchPerThread: scoresPerThread)
@@ -276,6 +293,28 @@ private final class HalfWeights {
 }
 #endif
 
+/// Work units (as `parallelThreshold` counts them) of storing one float in the cache: a
+/// strided write, usually a cache miss.
+private let cacheStoreWorkPerElement = 16
+
+/// Stores the new rows' keys and values in the cache, split by rows (each row its own
+/// position, so no two threads write the same place).
+private struct CacheStore: RangeTask {
+    let rows: UnsafePointer<InferenceRow>
+    let layer: Int
+    let cache: KVCache
+    /// (N, 3C) queries, keys and values of the new rows.
+    let qkv: UnsafePointer<Float>
+
+    func run(_ range: Range<Int>) {
+        let C = cache.channels
+        for i in range {
+            let row = rows[i], source = qkv + i * 3 * C
+            cache.store(layer: layer, slot: row.slot, position: row.position, key: source + C, value: source + 2 * C)
+        }
+    }
+}
+
 /// Attention of each new row over its slot's cached keys and values, split by (row, head).
 private struct CachedAttention: ParallelTask {
     let rows: UnsafePointer<InferenceRow>
@@ -287,59 +326,80 @@ private struct CachedAttention: ParallelTask {
     /// (N, C) result.
     let out: UnsafeMutablePointer<Float>
     let channels: Int, heads: Int
-    /// (threads, maxT) scores.
+    /// (threads, padded positions) scores.
     let scratch: UnsafeMutablePointer<Float>
     let scratchPerThread: Int
 
     func run(thread: Int, threadCount: Int) {
         let C = channels, HS = C / heads
         let scale = 1 / Float(HS).squareRoot()
-        let maxT = cache.capacity, w = KernelVector.scalarCount
+        let w = KernelVector.scalarCount, blockSize = HS * w
         let scores = scratch + thread * scratchPerThread
         for pair in splitRange(rowCount * heads, parts: threadCount, part: thread) {
             let i = pair / heads, h = pair % heads
             let row = rows[i]
             let query = qkv + i * 3 * C + h * HS
-            let keys = cache.keys(layer: layer, slot: row.slot) + h * HS * maxT
-            let values = cache.values(layer: layer, slot: row.slot) + h * HS
+            let keys = cache.keys(layer: layer, slot: row.slot, head: h)
+            let values = cache.values(layer: layer, slot: row.slot, head: h)
             let count = row.position + 1
-            // scores[j] = q · k_j over the transposed keys: sixteen positions at a time in
-            // two registers, one FMA per channel each, one store per block.
-            let padded = (count + w - 1) / w * w
-            var j = 0
-            while j + 2 * w <= padded {
+            // scores[j] = q · k_j, a block of eight positions per register, one FMA per
+            // channel; two blocks and even/odd channels apart: four independent chains.
+            let blocks = (count + w - 1) / w
+            var block = 0
+            while block < blocks {
+                let pair = block + 1 < blocks
+                let firstBlock = keys + block * blockSize, secondBlock = firstBlock + blockSize
                 var first = KernelVector(), second = KernelVector()
-                for d in 0..<HS {
-                    let q = KernelVector(repeating: query[d] * scale)
-                    let keyRow = keys + d * maxT + j
-                    first = first.addingProduct(q, UnsafeRawPointer(keyRow).loadUnaligned(as: KernelVector.self))
-                    second = second.addingProduct(q, UnsafeRawPointer(keyRow + w).loadUnaligned(as: KernelVector.self))
+                var firstOdd = KernelVector(), secondOdd = KernelVector()
+                var d = 0
+                while d + 1 < HS {
+                    let q = KernelVector(repeating: query[d] * scale), qOdd = KernelVector(repeating: query[d + 1] * scale)
+                    let offset = d * w
+                    first = first.addingProduct(q, UnsafeRawPointer(firstBlock + offset).loadUnaligned(as: KernelVector.self))
+                    firstOdd = firstOdd.addingProduct(qOdd, UnsafeRawPointer(firstBlock + offset + w).loadUnaligned(as: KernelVector.self))
+                    if pair {
+                        second = second.addingProduct(q, UnsafeRawPointer(secondBlock + offset).loadUnaligned(as: KernelVector.self))
+                        secondOdd = secondOdd.addingProduct(qOdd, UnsafeRawPointer(secondBlock + offset + w).loadUnaligned(as: KernelVector.self))
+                    }
+                    d += 2
                 }
-                UnsafeMutableRawPointer(scores + j).storeBytes(of: first, as: KernelVector.self)
-                UnsafeMutableRawPointer(scores + j + w).storeBytes(of: second, as: KernelVector.self)
-                j += 2 * w
-            }
-            while j < padded {
-                var block = KernelVector()
-                for d in 0..<HS {
-                    block = block.addingProduct(KernelVector(repeating: query[d] * scale),
-                                                UnsafeRawPointer(keys + d * maxT + j).loadUnaligned(as: KernelVector.self))
+                if d < HS {
+                    // An odd head size: the last channel.
+                    let q = KernelVector(repeating: query[d] * scale), offset = d * w
+                    first = first.addingProduct(q, UnsafeRawPointer(firstBlock + offset).loadUnaligned(as: KernelVector.self))
+                    if pair { second = second.addingProduct(q, UnsafeRawPointer(secondBlock + offset).loadUnaligned(as: KernelVector.self)) }
                 }
-                UnsafeMutableRawPointer(scores + j).storeBytes(of: block, as: KernelVector.self)
-                j += w
+                UnsafeMutableRawPointer(scores + block * w).storeBytes(of: first + firstOdd, as: KernelVector.self)
+                if pair { UnsafeMutableRawPointer(scores + (block + 1) * w).storeBytes(of: second + secondOdd, as: KernelVector.self) }
+                block += pair ? 2 : 1
             }
             var maximum = -Float.infinity
             for j in 0..<count { maximum = max(maximum, scores[j]) }
             let total = expShifted(scores, count: count, shift: maximum)
             let result = out + i * C + h * HS
             let normaliser = 1 / total
-            // The weighted sum of values, 32 channels at a time held in four registers.
+            // The weighted sum of values, 32 channels at a time: even and odd positions
+            // accumulate apart, eight independent chains in registers.
             var c = 0
             while c + 4 * w <= HS {
                 var a0 = KernelVector(), a1 = KernelVector(), a2 = KernelVector(), a3 = KernelVector()
-                for j in 0..<count {
-                    let p = KernelVector(repeating: scores[j])
-                    let value = UnsafeRawPointer(values + j * C + c)
+                var b0 = KernelVector(), b1 = KernelVector(), b2 = KernelVector(), b3 = KernelVector()
+                var j = 0
+                while j + 1 < count {
+                    let p = KernelVector(repeating: scores[j]), pNext = KernelVector(repeating: scores[j + 1])
+                    let value = UnsafeRawPointer(values + j * HS + c), next = UnsafeRawPointer(values + (j + 1) * HS + c)
+                    a0 = a0.addingProduct(p, value.loadUnaligned(as: KernelVector.self))
+                    a1 = a1.addingProduct(p, value.loadUnaligned(fromByteOffset: 4 * w, as: KernelVector.self))
+                    a2 = a2.addingProduct(p, value.loadUnaligned(fromByteOffset: 8 * w, as: KernelVector.self))
+                    a3 = a3.addingProduct(p, value.loadUnaligned(fromByteOffset: 12 * w, as: KernelVector.self))
+                    b0 = b0.addingProduct(pNext, next.loadUnaligned(as: KernelVector.self))
+                    b1 = b1.addingProduct(pNext, next.loadUnaligned(fromByteOffset: 4 * w, as: KernelVector.self))
+                    b2 = b2.addingProduct(pNext, next.loadUnaligned(fromByteOffset: 8 * w, as: KernelVector.self))
+                    b3 = b3.addingProduct(pNext, next.loadUnaligned(fromByteOffset: 12 * w, as: KernelVector.self))
+                    j += 2
+                }
+                if j < count {
+                    let p = KernelVector(repeating: scores[j]), value = UnsafeRawPointer(values + j * HS + c)
                     a0 = a0.addingProduct(p, value.loadUnaligned(as: KernelVector.self))
                     a1 = a1.addingProduct(p, value.loadUnaligned(fromByteOffset: 4 * w, as: KernelVector.self))
                     a2 = a2.addingProduct(p, value.loadUnaligned(fromByteOffset: 8 * w, as: KernelVector.self))
@@ -347,15 +407,15 @@ private struct CachedAttention: ParallelTask {
                 }
                 let n = KernelVector(repeating: normaliser)
                 let target = UnsafeMutableRawPointer(result + c)
-                target.storeBytes(of: a0 * n, as: KernelVector.self)
-                target.storeBytes(of: a1 * n, toByteOffset: 4 * w, as: KernelVector.self)
-                target.storeBytes(of: a2 * n, toByteOffset: 8 * w, as: KernelVector.self)
-                target.storeBytes(of: a3 * n, toByteOffset: 12 * w, as: KernelVector.self)
+                target.storeBytes(of: (a0 + b0) * n, as: KernelVector.self)
+                target.storeBytes(of: (a1 + b1) * n, toByteOffset: 4 * w, as: KernelVector.self)
+                target.storeBytes(of: (a2 + b2) * n, toByteOffset: 8 * w, as: KernelVector.self)
+                target.storeBytes(of: (a3 + b3) * n, toByteOffset: 12 * w, as: KernelVector.self)
                 c += 4 * w
             }
             if c < HS {
                 (result + c).update(repeating: 0, count: HS - c)
-                for j in 0..<count { axpy(result + c, scores[j] * normaliser, values + j * C + c, HS - c) }
+                for j in 0..<count { axpy(result + c, scores[j] * normaliser, values + j * HS + c, HS - c) }
             }
         }
     }

@@ -25,6 +25,10 @@ func gemmShapes(quick: Bool) -> [GEMMShape] {
         }
         shapes.append(GEMMShape(name: "decode1", m: 1, k: c, n: 4 * c))
         shapes.append(GEMMShape(name: "decode8", m: 8, k: c, n: 4 * c))
+        // A 64-sequence decode step: a block's widest product and the logits (B = the
+        // token embeddings, stored (V, C); V = 8C stands in for a small vocabulary).
+        shapes.append(GEMMShape(name: "decode64", m: 64, k: c, n: 4 * c))
+        shapes.append(GEMMShape(name: "logits64", m: 64, k: c, n: 8 * c, transB: true))
     }
     return shapes
 }

@@ -14,9 +14,10 @@ let modelFitHelp = """
     --threads N          threads (default: every core)
 """
 
-/// Reads `--preset`, `--steps`, `--time-limit`, `--batch`, `--seed` and `--threads`.
-func modelFitOptions(_ arguments: inout Arguments) throws -> ModelFitOptions {
-    var options = ModelFitOptions()
+/// Reads `--preset`, `--steps`, `--time-limit`, `--batch`, `--seed` and `--threads` over
+/// the kind's `defaults`.
+func modelFitOptions(_ arguments: inout Arguments, defaults: ModelFitOptions = ModelFitOptions()) throws -> ModelFitOptions {
+    var options = defaults
     options.preset = try arguments.value("--preset") ?? "auto"
     guard ModelFitOptions.presets.contains(options.preset) else {
         throw UsageError("--preset expects \(ModelFitOptions.presets.joined(separator: ", ")), got '\(options.preset)'")

@@ -14,7 +14,7 @@ struct ParaphraseCommand: Command {
                                 [--preset auto|tiny|char|small] [--steps N] [--time-limit MIN]
                                 [--batch N] [--seed S] [--threads N]
            synth paraphrase generate --model DIR --input FILE [--k K] [--diversity D]
-                                     [--out FILE.jsonl] [--seed S] [--batch B]
+                                     [--copy-bias B] [--out FILE.jsonl] [--seed S] [--batch B]
                                      [--allow-copies] [--max-attempts N] [--threads N]
 
     fit       Reads one pair per line, {"source": "...", "paraphrase": "..."} (other
@@ -42,6 +42,11 @@ struct ParaphraseCommand: Command {
               --diversity D from 0 to 1 (default 0.5) sets the sampling: temperature
               0.5 + 0.7 D and top-p 0.75 + 0.25 D, so 0 stays close to the model's
               likeliest rewording and 1 samples freely (more varied, less faithful).
+              --copy-bias B (default \(ParaphraseOptions.defaultCopyBias)) adds B to the logit of the token
+              that would continue a copy of the source from where the output last
+              matched it (2B inside a word): a small model learns fluent text long
+              before it learns to follow its source, and this keeps it on the
+              source's meaning while it rewords; higher copies more, 0 turns it off.
               --seed S makes runs repeatable.
 
     Model options of fit:
@@ -90,6 +95,12 @@ struct ParaphraseCommand: Command {
                 throw UsageError("--diversity expects a number from 0 to 1, got '\(text)'")
             }
             options.diversity = value
+        }
+        if let text = try arguments.value("--copy-bias") {
+            guard let value = Float(text), value.isFinite, value >= 0, value <= 100 else {
+                throw UsageError("--copy-bias expects a number from 0 to 100, got '\(text)'")
+            }
+            options.copyBias = value
         }
         let out = try arguments.value("--out")
         options.seed = UInt64(try arguments.integer("--seed", default: 0, in: 0...Int.max)!)

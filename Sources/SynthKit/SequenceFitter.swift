@@ -41,6 +41,9 @@ public struct ModelFitOptions: Sendable {
     public var learningRate: Float = 2e-3
     /// Passes over the training tokens at most, when the steps are sized automatically.
     public var maxEpochs: Double = 12
+    /// The widest model `auto` may choose (heads of 32 channels); nil for no cap. A kind
+    /// whose users sample by the thousand trades a little quality for speed here.
+    public var autoChannelLimit: Int?
 
     public init() {}
 
@@ -162,7 +165,8 @@ public enum SequenceFitter {
                                hasValidation ? "" : " (too few to validate: no early stopping)")))
 
         // 3. The model and the schedule.
-        let config = try modelConfig(options.preset, tokensPerView: trainIds.count / max(1, corpus.viewsPerRecord),
+        let config = try modelConfig(options.preset, channelLimit: options.autoChannelLimit,
+                                     tokensPerView: trainIds.count / max(1, corpus.viewsPerRecord),
                                      vocabularySize: tokenizer.vocabularySize, blockSize: blockSize)
         let batch = options.batch
         let tokensPerStep = batch * blockSize
@@ -243,8 +247,9 @@ public enum SequenceFitter {
     }
 
     /// The model shape for `preset` (`auto`: by the tokens of one view of the training
-    /// records), with the block size the records need.
-    static func modelConfig(_ preset: String, tokensPerView: Int, vocabularySize: Int, blockSize: Int) throws -> ModelConfig {
+    /// records, at most `channelLimit` wide), with the block size the records need.
+    static func modelConfig(_ preset: String, channelLimit: Int? = nil, tokensPerView: Int, vocabularySize: Int,
+                            blockSize: Int) throws -> ModelConfig {
         var config: ModelConfig
         if preset == "auto" {
             if tokensPerView < 30_000 {
@@ -253,6 +258,10 @@ public enum SequenceFitter {
                 config = ModelConfig(layers: 4, heads: 4, channels: 128, blockSize: blockSize, vocabularySize: vocabularySize)
             } else {
                 config = ModelConfig(layers: 6, heads: 6, channels: 192, blockSize: blockSize, vocabularySize: vocabularySize)
+            }
+            if let channelLimit, config.channels > channelLimit {
+                config.channels = max(32, channelLimit / 32 * 32)
+                config.heads = config.channels / 32
             }
         } else {
             guard ModelFitOptions.presets.contains(preset), preset != "auto",

@@ -183,4 +183,46 @@ final class GeneratorTests: XCTestCase {
         logits = [-.infinity, -.infinity]
         XCTAssertNil(run(.greedy), "nothing to choose")
     }
+
+    /// The copy bias raises the next source token after its pointer (and the one after,
+    /// when the output just left the source) by that position's bias, and never revives a
+    /// masked token.
+    func testCopyBiasFollowsItsPointer() {
+        // Marker 9, then the source 1 2 3 1 5 6 (positions 1-6).
+        let source: [Int32] = [9, 1, 2, 3, 1, 5, 6]
+        func next(_ history: [Int32]) -> [Int] { Sampler.copyContinuations(of: source, history: history[...]) }
+        XCTAssertEqual(next([4, 4]), [], "before the marker, nothing")
+        XCTAssertEqual(next([4, 9]), [1], "the marker leads to the first token")
+        XCTAssertEqual(next([9, 1, 2, 3, 1]), [5], "the second 1 is the one after 3")
+        XCTAssertEqual(next([9, 1, 2]), [3])
+        XCTAssertEqual(next([9, 1, 3]), [4], "3 skips 2")
+        XCTAssertEqual(next([9, 1, 8]), [2, 3], "a new word: the next token, or the one after it (a replacement)")
+        XCTAssertEqual(next([9, 1, 8, 3]), [4], "back on the source after the replaced 2")
+        XCTAssertEqual(next([9, 1, 2, 3, 1, 5, 6]), [], "the source is done")
+        XCTAssertEqual(next([9, 1, 2, 3, 1, 5, 6, 9, 1]), [2], "the last marker restarts the copy")
+        XCTAssertEqual(Sampler.copyContinuations(of: [9, 1, 1, 2], history: [9, 1, 1][...]), [3])
+        // Beyond the skip limit an occurrence counts as a new word.
+        let long: [Int32] = [9, 1] + Array(repeating: 2, count: Sampler.copySkipLimit) + [7, 8]
+        XCTAssertEqual(Sampler.copyContinuations(of: long, history: [9, 1, 7][...]), [2], "7 is too far ahead; 2 2 repeat, raised once")
+
+        var rng = SplitMix(seed: 3)
+        // Marker 0, then the source 3 2; position 2 (token 2) may get its own bias.
+        func greedy(_ logits: [Float], history: [Int32], bias: Float, second: Float? = nil) -> Int32? {
+            var copy = logits
+            let sampler = Sampler.standard(temperature: 0, copySource: [0, 3, 2], copyBias: [0, bias, second ?? bias])
+            return copy.withUnsafeMutableBufferPointer { sampler.sample(logits: $0, history: history[...], rng: &rng) }
+        }
+        let logits: [Float] = [0, 2, 0.5, 1, 0]
+        XCTAssertEqual(greedy(logits, history: [0], bias: 0), 1, "off: the model's choice")
+        XCTAssertEqual(greedy(logits, history: [0], bias: 1.5), 3, "after 0 comes 3: 1 + 1.5 > 2")
+        XCTAssertEqual(greedy(logits, history: [0, 3], bias: 1.6), 2, "after 3 comes 2: 0.5 + 1.6 > 2")
+        XCTAssertEqual(greedy(logits, history: [0, 3], bias: 9, second: 1.4), 1, "position 2's own bias: 0.5 + 1.4 < 2")
+        XCTAssertEqual(greedy(logits, history: [0, 3, 2], bias: 9), 1, "2 ends the source: nothing raised")
+        XCTAssertEqual(greedy(logits, history: [0], bias: 0.5), 1, "a weak bias leaves the model's choice")
+        XCTAssertEqual(greedy([0, 2, 0.5, -.infinity, 0], history: [0], bias: 50), 1, "a masked token stays masked")
+        XCTAssertThrowsError(try Sampler.standard(copySource: [1, 2], copyBias: [1, .nan]).validate())
+        XCTAssertThrowsError(try Sampler(stages: [.copyBias(tokens: [1, 2], bias: [1])]).validate(), "one bias per token")
+        XCTAssertEqual(Sampler.standard(copySource: [], copyBias: []).stages, [.temperature(1)], "no source, no stage")
+        XCTAssertEqual(Sampler.standard(copySource: [1, 2], copyBias: [0, 0]).stages, [.temperature(1)], "no bias, no stage")
+    }
 }

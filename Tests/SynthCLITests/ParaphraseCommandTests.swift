@@ -115,8 +115,9 @@ final class ParaphraseCommandTests: XCTestCase {
         XCTAssertEqual(fit.status, 0, fit.error)
         let input = path("same-input.txt")
         try Data("Report number 3 came in today.\nReport number 99 came in today.\nall is  WELL.\n".utf8).write(to: URL(fileURLWithPath: input))
+        // The copy bias off: this is about what the model answers on its own.
         let result = try runSynthText(["paraphrase", "generate", "--model", bundle, "--input", input, "--k", "2", "--diversity", "0",
-                                       "--max-attempts", "6"])
+                                       "--max-attempts", "6", "--copy-bias", "0"])
         XCTAssertEqual(result.status, 0, result.error)
         let written = try Self.pairs(result.output)
         // Line 1: "All is well." is a training pair; line 2: allowed once, then repeats.
@@ -129,10 +130,18 @@ final class ParaphraseCommandTests: XCTestCase {
         XCTAssertNotEqual(copies, "0 training pairs", result.error)
         // With the guard off, the training pair is written.
         let allowed = try runSynthText(["paraphrase", "generate", "--model", bundle, "--input", input, "--k", "1", "--diversity", "0",
-                                        "--allow-copies"])
+                                        "--allow-copies", "--copy-bias", "0"])
         XCTAssertEqual(allowed.status, 0, allowed.error)
         XCTAssertTrue(try Self.pairs(allowed.output).contains { $0.source.hasPrefix("Report number 3 ") && $0.paraphrase == "All is well." },
                       allowed.output)
+        // A copy bias far above the model's preference makes every attempt the source
+        // itself, which is never written: the bias reaches the sampler and the source check
+        // catches what it does.
+        let copying = try runSynthText(["paraphrase", "generate", "--model", bundle, "--input", input, "--k", "1", "--diversity", "0",
+                                        "--max-attempts", "4", "--copy-bias", "100"])
+        XCTAssertEqual(copying.status, 0, copying.error)
+        XCTAssertEqual(copying.output, "")
+        XCTAssertTrue(copying.error.contains("dropped 12 equal to the source"), copying.error)
     }
 
     func testBadInputsFailClearly() throws {
@@ -162,6 +171,11 @@ final class ParaphraseCommandTests: XCTestCase {
         let diversity = try runSynthText(["paraphrase", "generate", "--model", Self.model, "--input", reserved, "--diversity", "2"])
         XCTAssertEqual(diversity.status, 2)
         XCTAssertTrue(diversity.error.contains("--diversity expects a number from 0 to 1"), diversity.error)
+        for bad in ["-1", "nan", "lots"] {
+            let copyBias = try runSynthText(["paraphrase", "generate", "--model", Self.model, "--input", reserved, "--copy-bias", bad])
+            XCTAssertEqual(copyBias.status, 2)
+            XCTAssertTrue(copyBias.error.contains("--copy-bias expects a number from 0 to 100, got '\(bad)'"), copyBias.error)
+        }
         let verb = try runSynthText(["paraphrase", "sample"])
         XCTAssertEqual(verb.status, 2)
         let wrongKind = try runSynthText(["paraphrase", "generate", "--model", Self.model + "-none", "--input", reserved])

@@ -6,13 +6,18 @@ let geluCubic: Float = 0.044_715
 /// `out` and `inp` are (count); they may be the same memory.
 public func geluForward(out: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>, count: Int,
                         pool: ThreadPool = .shared) {
-    GELUForward(out: out, inp: inp).run(count: count, work: count, granule: 64, pool: pool)
+    // A tanh per element weighs about as much as eight additions: a decode step's
+    // (64 x 4C) activations are worth both cores.
+    GELUForward(out: out, inp: inp).run(count: count, work: count * geluWorkPerElement, granule: 64, pool: pool)
 }
+
+/// Work units (as ``parallelThreshold`` counts them) of one GELU element.
+let geluWorkPerElement = 8
 
 /// Backward of ``geluForward(out:inp:count:pool:)``: adds `dout * gelu'(inp)` to `dinp`.
 public func geluBackward(dinp: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>,
                          dout: UnsafePointer<Float>, count: Int, pool: ThreadPool = .shared) {
-    GELUBackward(dinp: dinp, inp: inp, dout: dout).run(count: count, work: count, granule: 64, pool: pool)
+    GELUBackward(dinp: dinp, inp: inp, dout: dout).run(count: count, work: count * geluWorkPerElement, granule: 64, pool: pool)
 }
 
 @inline(__always)
