@@ -404,9 +404,9 @@ struct TreeGrower {
             if bins[feature].isCategorical {
                 categoricalSplit(feature, node, planes, &candidate)
             } else {
-                numericalSplitLeftToRight(feature, node, planes, &candidate)
+                numericalSplit(feature, node, planes, missingGoesLeft: false, &candidate)
                 if binned.hasMissing[feature] {
-                    numericalSplitRightToLeft(feature, node, planes, &candidate)
+                    numericalSplit(feature, node, planes, missingGoesLeft: true, &candidate)
                 }
             }
             if feature == 0 || candidate.gain > best.gain { best = candidate }
@@ -428,59 +428,35 @@ struct TreeGrower {
         candidate.valueRight = Self.nodeValue(candidate.sumGradientRight, candidate.sumHessianRight, l2)
     }
 
-    /// Bins scanned upwards; missing values (if any) go right.
-    private func numericalSplitLeftToRight(_ feature: Int, _ node: Node, _ planes: HistogramPlanes,
-                                           _ candidate: inout SplitCandidate) {
+    /// The best threshold of a numerical feature: bins scanned upwards with missing values
+    /// (if any) on the right, or downwards with them on the left (only when some are
+    /// missing). Bins join the near side (left upwards, right downwards) one at a time; the
+    /// far side is the rest of the node.
+    private func numericalSplit(_ feature: Int, _ node: Node, _ planes: HistogramPlanes, missingGoesLeft: Bool,
+                                _ candidate: inout SplitCandidate) {
         let g = planes.gradients + feature * 256, h = planes.hessians + feature * 256, c = planes.counts + feature * 256
-        let end = bins[feature].binCount - 1 + (binned.hasMissing[feature] ? 1 : 0)
+        let binCount = bins[feature].binCount
+        let thresholds = missingGoesLeft
+            ? stride(from: binCount - 2, to: -1, by: -1)
+            : stride(from: 0, to: max(binCount - 1 + (binned.hasMissing[feature] ? 1 : 0), 0), by: 1)
+        let joining = missingGoesLeft ? 1 : 0
         let nodeLoss = node.sumGradients * node.value
         let minLeaf = settings.minSamplesLeaf, minHessian = settings.minHessianToSplit
-        var gl = 0.0, hl = 0.0, nl = 0
-        var bestGain = -1.0, bestBin = -1, bestG = 0.0, bestH = 0.0, bestN = 0
-        for bin in 0..<max(end, 0) {
-            nl += Int(c[bin])
-            let nr = node.count - nl
-            hl += h[bin]
-            let hr = node.sumHessians - hl
-            gl += g[bin]
-            let gr = node.sumGradients - gl
-            if nl < minLeaf { continue }
-            if nr < minLeaf { break }
-            if hl < minHessian { continue }
-            if hr < minHessian { break }
-            let gain = gain(gl, hl, gr, hr, nodeLoss: nodeLoss)
-            if gain > bestGain && gain > 0 {
-                bestGain = gain; bestBin = bin; bestG = gl; bestH = hl; bestN = nl
-            }
-        }
-        if bestBin >= 0 {
-            candidate.bin = bestBin
-            candidate.missingGoesLeft = false
-            finish(&candidate, node, gain: bestGain, sumGradientLeft: bestG, sumHessianLeft: bestH, countLeft: bestN)
-        }
-    }
-
-    /// Bins scanned downwards with missing values on the left (only when some are missing).
-    private func numericalSplitRightToLeft(_ feature: Int, _ node: Node, _ planes: HistogramPlanes,
-                                           _ candidate: inout SplitCandidate) {
-        let g = planes.gradients + feature * 256, h = planes.hessians + feature * 256, c = planes.counts + feature * 256
-        let start = bins[feature].binCount - 2
-        guard start >= 0 else { return }
-        let nodeLoss = node.sumGradients * node.value
-        let minLeaf = settings.minSamplesLeaf, minHessian = settings.minHessianToSplit
-        var gr = 0.0, hr = 0.0, nr = 0
+        var nearG = 0.0, nearH = 0.0, nearN = 0
         var bestGain = candidate.gain, bestBin = -1, bestG = 0.0, bestH = 0.0, bestN = 0
-        for bin in stride(from: start, through: 0, by: -1) {
-            nr += Int(c[bin + 1])
-            let nl = node.count - nr
-            hr += h[bin + 1]
-            let hl = node.sumHessians - hr
-            gr += g[bin + 1]
-            let gl = node.sumGradients - gr
-            if nr < minLeaf { continue }
-            if nl < minLeaf { break }
-            if hr < minHessian { continue }
-            if hl < minHessian { break }
+        for bin in thresholds {
+            nearN += Int(c[bin + joining])
+            let farN = node.count - nearN
+            nearH += h[bin + joining]
+            let farH = node.sumHessians - nearH
+            nearG += g[bin + joining]
+            let farG = node.sumGradients - nearG
+            if nearN < minLeaf { continue }
+            if farN < minLeaf { break }
+            if nearH < minHessian { continue }
+            if farH < minHessian { break }
+            let (gl, hl, nl) = missingGoesLeft ? (farG, farH, farN) : (nearG, nearH, nearN)
+            let (gr, hr) = missingGoesLeft ? (nearG, nearH) : (farG, farH)
             let gain = gain(gl, hl, gr, hr, nodeLoss: nodeLoss)
             if gain > bestGain && gain > 0 {
                 bestGain = gain; bestBin = bin; bestG = gl; bestH = hl; bestN = nl
@@ -488,7 +464,7 @@ struct TreeGrower {
         }
         if bestBin >= 0 {
             candidate.bin = bestBin
-            candidate.missingGoesLeft = true
+            candidate.missingGoesLeft = missingGoesLeft
             finish(&candidate, node, gain: bestGain, sumGradientLeft: bestG, sumHessianLeft: bestH, countLeft: bestN)
         }
     }

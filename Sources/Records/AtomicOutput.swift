@@ -5,6 +5,19 @@ import Glibc
 import Darwin
 #endif
 
+/// An output file that could not be written (nothing is left at its path).
+public struct OutputFileError: Error, CustomStringConvertible, Equatable, Sendable {
+    public let file: String
+    public let reason: String
+
+    public init(file: String, reason: String) {
+        self.file = file
+        self.reason = reason
+    }
+
+    public var description: String { "\(file): cannot write: \(reason)" }
+}
+
 /// Where a job's output goes: standard output, or a file written atomically — the bytes go
 /// to a temporary file beside the destination, which ``finish()`` flushes, syncs and
 /// renames into place. Until then the destination is untouched, and an output dropped
@@ -20,7 +33,7 @@ public final class AtomicOutput {
     private static let flushSize = 1 << 16
 
     /// Opens a temporary file beside `path`, or standard output when `path` is nil.
-    public init(path: String?) throws(TableSynthesisError) {
+    public init(path: String?) throws(OutputFileError) {
         self.path = path
         buffer.reserveCapacity(AtomicOutput.flushSize + 4096)
         guard let path else {
@@ -32,7 +45,7 @@ public final class AtomicOutput {
             + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL, 0o644)
         guard descriptor >= 0 else {
-            throw .cannotWrite(file: path, reason: String(cString: strerror(errno)))
+            throw OutputFileError(file: path, reason: String(cString: strerror(errno)))
         }
         temporaryPath = temporary
     }
@@ -40,25 +53,25 @@ public final class AtomicOutput {
     deinit { discard() }
 
     /// Appends bytes.
-    public func write<Bytes: Sequence<UInt8>>(_ bytes: Bytes) throws(TableSynthesisError) {
-        guard descriptor >= 0 else { throw .cannotWrite(file: path ?? "standard output", reason: "the output is already finished") }
+    public func write<Bytes: Sequence<UInt8>>(_ bytes: Bytes) throws(OutputFileError) {
+        guard descriptor >= 0 else { throw OutputFileError(file: path ?? "standard output", reason: "the output is already finished") }
         buffer.append(contentsOf: bytes)
         if buffer.count >= AtomicOutput.flushSize { try flush() }
     }
 
     /// Appends a string's UTF-8.
-    public func write(_ text: String) throws(TableSynthesisError) {
+    public func write(_ text: String) throws(OutputFileError) {
         try write(text.utf8)
     }
 
     /// Writes out what is buffered (the file stays temporary).
-    public func flush() throws(TableSynthesisError) {
+    public func flush() throws(OutputFileError) {
         var offset = 0
         while offset < buffer.count {
             let written = buffer.withUnsafeBytes { systemWrite(descriptor, $0.baseAddress! + offset, $0.count - offset) }
             if written < 0 {
                 if errno == EINTR { continue }
-                throw .cannotWrite(file: path ?? "standard output", reason: String(cString: strerror(errno)))
+                throw OutputFileError(file: path ?? "standard output", reason: String(cString: strerror(errno)))
             }
             offset += written
         }
@@ -66,7 +79,7 @@ public final class AtomicOutput {
     }
 
     /// Flushes and, for a file, syncs and renames it into place (replacing what was there).
-    public func finish() throws(TableSynthesisError) {
+    public func finish() throws(OutputFileError) {
         try flush()
         guard let path, let temporary = temporaryPath else { return }
         let synced = fsync(descriptor) == 0
@@ -76,7 +89,7 @@ public final class AtomicOutput {
         guard synced, closed, rename(temporary, path) == 0 else {
             let reason = String(cString: strerror(errno))
             unlink(temporary)
-            throw .cannotWrite(file: path, reason: reason)
+            throw OutputFileError(file: path, reason: reason)
         }
     }
 

@@ -27,7 +27,7 @@ public final class TableCSVWriter {
     private let output: AtomicOutput
 
     /// Opens a temporary file beside `url` and writes the header.
-    public init(url: URL, header: [String], lineEnding: String = "\n") throws(TableSynthesisError) {
+    public init(url: URL, header: [String], lineEnding: String = "\n") throws(OutputFileError) {
         self.url = url
         self.fieldCount = header.count
         self.lineEnding = lineEnding
@@ -36,14 +36,14 @@ public final class TableCSVWriter {
     }
 
     /// Appends one record; `fields` must have as many fields as the header.
-    public func write(_ fields: [String]) throws(TableSynthesisError) {
+    public func write(_ fields: [String]) throws(OutputFileError) {
         precondition(fields.count == fieldCount, "a record of \(fields.count) fields for a header of \(fieldCount)")
         try output.write(TableCSVWriter.record(fields, lineEnding: lineEnding))
         rowCount += 1
     }
 
     /// Flushes, syncs and moves the file to ``url`` (replacing what was there).
-    public func finish() throws(TableSynthesisError) {
+    public func finish() throws(OutputFileError) {
         try output.finish()
     }
 

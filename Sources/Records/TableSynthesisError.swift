@@ -24,8 +24,6 @@ public enum TableSynthesisError: Error, CustomStringConvertible, Equatable, Send
     case invalidColumnOrder([Int], columnCount: Int)
     /// A generated sequence is not a well-formed row; `offset` is the byte where it breaks.
     case malformedRow(offset: Int, reason: String)
-    /// An output file could not be written (nothing is left at its path).
-    case cannotWrite(file: String, reason: String)
 
     public var description: String {
         switch self {
@@ -52,8 +50,6 @@ public enum TableSynthesisError: Error, CustomStringConvertible, Equatable, Send
             return "column order \(order) is not an ordering of the \(count) columns"
         case let .malformedRow(offset, reason):
             return "generated row, byte \(offset): \(reason)"
-        case let .cannotWrite(file, reason):
-            return "\(file): cannot write: \(reason)"
         }
     }
 }
