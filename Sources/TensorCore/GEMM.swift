@@ -196,9 +196,20 @@ struct GEMMProblem {
                     let mr = min(gemmMR, rows.upperBound - ir)
                     let aPanel: UnsafePointer<Float>
                     if transA {
-                        for p in 0..<kc {
-                            let source = a + (pc + p) * lda + ir, target = aPacked + p * gemmMR
-                            for r in 0..<mr { target[r] = source[r] }
+                        if mr == gemmMR && gemmMR == 6 {
+                            // A full panel: six contiguous floats per depth, in two moves.
+                            for p in 0..<kc {
+                                let source = UnsafeRawPointer(a + (pc + p) * lda + ir)
+                                let target = UnsafeMutableRawPointer(aPacked + p * gemmMR)
+                                target.storeBytes(of: source.loadUnaligned(as: SIMD4<Float>.self), as: SIMD4<Float>.self)
+                                target.storeBytes(of: source.loadUnaligned(fromByteOffset: 16, as: SIMD2<Float>.self),
+                                                  toByteOffset: 16, as: SIMD2<Float>.self)
+                            }
+                        } else {
+                            for p in 0..<kc {
+                                let source = a + (pc + p) * lda + ir, target = aPacked + p * gemmMR
+                                for r in 0..<mr { target[r] = source[r] }
+                            }
                         }
                         aPanel = UnsafePointer(aPacked)
                     } else {
