@@ -5,9 +5,12 @@ import XCTest
 /// The cached path must compute what a full forward over the whole prefix computes.
 final class InferenceTests: XCTestCase {
     var config = ModelConfig(layers: 2, heads: 4, channels: 32, blockSize: 24, vocabularySize: 50)
-    /// Head sizes 8 (the generic path) and 80 (two 32-wide register blocks and a remainder).
+    /// Head sizes 8 (the generic path), 80 (two 32-wide register blocks and a remainder)
+    /// and 15 (odd: the scores' last channel on its own); block sizes not a multiple of the
+    /// cache's eight-position key blocks.
     let configs = [ModelConfig(layers: 2, heads: 4, channels: 32, blockSize: 24, vocabularySize: 50),
-                   ModelConfig(layers: 1, heads: 2, channels: 160, blockSize: 21, vocabularySize: 40)]
+                   ModelConfig(layers: 1, heads: 2, channels: 160, blockSize: 21, vocabularySize: 40),
+                   ModelConfig(layers: 2, heads: 3, channels: 45, blockSize: 23, vocabularySize: 30)]
 
     /// Logits of every position of `tokens` from a plain forward, (T, V).
     func fullLogits(_ model: Model, _ tokens: [Int32]) throws -> [Float] {
@@ -16,7 +19,7 @@ final class InferenceTests: XCTestCase {
     }
 
     func testCachedLogitsEqualFullForwardForPrefillAndDecodeInOneBatch() throws {
-        for (threads, config) in [(1, configs[0]), (2, configs[0]), (2, configs[1])] {
+        for (threads, config) in [(1, configs[0]), (2, configs[0]), (2, configs[1]), (1, configs[2]), (2, configs[2])] {
             self.config = config
             let model = try Model(config: config, pool: ThreadPool(threadCount: threads))
             model.initializeWeights(seed: 7)
