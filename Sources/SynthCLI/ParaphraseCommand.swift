@@ -42,11 +42,13 @@ struct ParaphraseCommand: Command {
               --diversity D from 0 to 1 (default 0.5) sets the sampling: temperature
               0.5 + 0.7 D and top-p 0.75 + 0.25 D, so 0 stays close to the model's
               likeliest rewording and 1 samples freely (more varied, less faithful).
-              --copy-bias B (default \(ParaphraseOptions.defaultCopyBias)) adds B to the logit of the token
-              that would continue a copy of the source from where the output last
-              matched it (2B inside a word): a small model learns fluent text long
-              before it learns to follow its source, and this keeps it on the
-              source's meaning while it rewords; higher copies more, 0 turns it off.
+              --copy-bias B (default \(ParaphraseOptions.defaultCopyBias)) adds about B to the logit of the
+              token that would continue a copy of the source from where the output
+              last matched it (twice that inside a word, 1.5 times for names, numbers
+              and long words, half for short function words): a small model learns
+              fluent text long before it learns to follow its source, and this keeps
+              it on the source's meaning while it rewords; higher copies more, 0
+              turns it off.
               --seed S makes runs repeatable.
 
     Model options of fit:
