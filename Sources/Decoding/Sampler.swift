@@ -20,8 +20,8 @@ public enum SamplingStage: Sendable, Equatable {
     case noRepeatNGram(Int)
     /// Adds `bias[i]` to `tokens[i]` when it is the next token of a copy of `tokens` (a
     /// pointer, as copy mechanisms have; one bias per position, so that, say, the rest of a
-    /// word can be held closer than the start of the next). `tokens[0]` is the token the copy starts after (a prompt's last token); the
-    /// pointer follows the output from there: a token equal to the next source token
+    /// word can be held closer than the start of the next). `tokens[0]` is the token the
+    /// copy starts after (a prompt's last token); the pointer follows the output from there: a token equal to the next source token
     /// advances it, one found a little further on skips it ahead, any other leaves it —
     /// and then the source token after the next is raised too, so a word may be replaced.
     /// The output keeps to the source's wording and order where the model is unsure, and
@@ -114,10 +114,13 @@ public struct Sampler: Sendable, Equatable {
             case let .noRepeatNGram(n):
                 banRepeatedNGrams(logits, history: history, n: n)
             case let .copyBias(tokens, bias):
-                for position in Sampler.copyContinuations(of: tokens, history: history)
-                where Int(tokens[position]) < logits.count && position < bias.count {
+                let (next, replacement) = Sampler.copyContinuations(of: tokens, history: history)
+                func raise(_ position: Int?) {
+                    guard let position, position < bias.count, Int(tokens[position]) < logits.count else { return }
                     logits[Int(tokens[position])] += bias[position]
                 }
+                raise(next)
+                raise(replacement)
             case let .topK(k):
                 keepTopK(logits, k: k)
             case let .topP(p):
@@ -151,9 +154,10 @@ public struct Sampler: Sendable, Equatable {
     }
 
     /// The positions of the source tokens ``SamplingStage/copyBias(tokens:bias:)`` raises
-    /// after `history`: the pointer replayed over the output since the last `source[0]`.
-    static func copyContinuations(of source: [Int32], history: ArraySlice<Int32>) -> [Int] {
-        guard source.count > 1, let start = history.lastIndex(of: source[0]) else { return [] }
+    /// after `history` (the pointer replayed over the output since the last `source[0]`):
+    /// the next one, and after a token the source lacks the one after it.
+    static func copyContinuations(of source: [Int32], history: ArraySlice<Int32>) -> (next: Int?, replacement: Int?) {
+        guard source.count > 1, let start = history.lastIndex(of: source[0]) else { return (nil, nil) }
         var pointer = 0, onSource = true
         for token in history[(start + 1)...] {
             let ahead = (pointer + 1)..<min(source.count, pointer + 1 + copySkipLimit)
@@ -164,10 +168,9 @@ public struct Sampler: Sendable, Equatable {
                 onSource = false
             }
         }
-        var next: [Int] = []
-        if pointer + 1 < source.count { next.append(pointer + 1) }
-        if !onSource, pointer + 2 < source.count, source[pointer + 2] != source[pointer + 1] { next.append(pointer + 2) }
-        return next
+        let next = pointer + 1 < source.count ? pointer + 1 : nil
+        let replacement = !onSource && pointer + 2 < source.count && source[pointer + 2] != source[pointer + 1] ? pointer + 2 : nil
+        return (next, replacement)
     }
 
     private func banRepeatedNGrams(_ logits: UnsafeMutableBufferPointer<Float>, history: ArraySlice<Int32>, n: Int) {

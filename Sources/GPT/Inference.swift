@@ -21,7 +21,7 @@ public final class KVCache {
     public let slots: Int
     /// Positions per slot (the model's block size).
     public let capacity: Int
-    let layers: Int, channels: Int, heads: Int
+    let layers: Int, channels: Int, heads: Int, headSize: Int
     /// Positions per slot rounded up to whole blocks of ``blockPositions``.
     let paddedCapacity: Int
     /// Positions per key block: one vector.
@@ -42,6 +42,7 @@ public final class KVCache {
         layers = config.layers
         channels = config.channels
         heads = config.heads
+        headSize = config.channels / config.heads
         let block = KVCache.blockPositions
         paddedCapacity = (capacity + block - 1) / block * block
         let count = config.layers * slots * 2 * paddedCapacity * config.channels
@@ -53,7 +54,7 @@ public final class KVCache {
     /// Head `head`'s keys in one layer and slot: blocks of eight positions, each (HS, 8).
     @inline(__always)
     func keys(layer: Int, slot: Int, head: Int) -> UnsafeMutablePointer<Float> {
-        storage.base + ((layer * slots + slot) * 2) * paddedCapacity * channels + head * paddedCapacity * (channels / heads)
+        storage.base + ((layer * slots + slot) * 2) * paddedCapacity * channels + head * paddedCapacity * headSize
     }
 
     /// Head `head`'s values in one layer and slot: (positions, HS).
@@ -65,7 +66,7 @@ public final class KVCache {
     /// Stores one position's key and value, each (C), heads in order.
     @inline(__always)
     func store(layer: Int, slot: Int, position: Int, key: UnsafePointer<Float>, value: UnsafePointer<Float>) {
-        let HS = channels / heads, block = KVCache.blockPositions
+        let HS = headSize, block = KVCache.blockPositions
         let blockOffset = position / block * HS * block + position % block
         for h in 0..<heads {
             let keyBlock = keys(layer: layer, slot: slot, head: h) + blockOffset, headKey = key + h * HS

@@ -18,7 +18,7 @@ let modelFitHelp = """
 /// the kind's `defaults`.
 func modelFitOptions(_ arguments: inout Arguments, defaults: ModelFitOptions = ModelFitOptions()) throws -> ModelFitOptions {
     var options = defaults
-    options.preset = try arguments.value("--preset") ?? "auto"
+    options.preset = try arguments.value("--preset") ?? options.preset
     guard ModelFitOptions.presets.contains(options.preset) else {
         throw UsageError("--preset expects \(ModelFitOptions.presets.joined(separator: ", ")), got '\(options.preset)'")
     }
@@ -30,7 +30,7 @@ func modelFitOptions(_ arguments: inout Arguments, defaults: ModelFitOptions = M
         options.timeLimit = value * 60
     }
     options.batch = try arguments.integer("--batch", default: options.batch, in: 1...4096)!
-    options.seed = UInt64(try arguments.integer("--seed", default: 1, in: 0...Int.max)!)
+    options.seed = UInt64(try arguments.integer("--seed", default: Int(options.seed), in: 0...Int.max)!)
     options.threads = try arguments.integer("--threads", in: 1...256)
     return options
 }

@@ -66,8 +66,7 @@ struct LogsCommand: Command {
         let regex = try arguments.value("--header-regex")
         let regexFile = try arguments.value("--header-regex-file")
         options.window = try arguments.integer("--window", default: 1, in: 1...64)!
-        options.model = try modelFitOptions(&arguments)
-        options.model.maxEpochs = LogFitOptions.defaultModel.maxEpochs
+        options.model = try modelFitOptions(&arguments, defaults: options.model)
         try arguments.finish()
         switch (regex, regexFile) {
         case (let regex?, nil):

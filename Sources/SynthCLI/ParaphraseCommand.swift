@@ -71,11 +71,7 @@ struct ParaphraseCommand: Command {
         guard let out = try arguments.value("--out") else { throw UsageError("--out DIR is required") }
         var options = ParaphraseFitOptions()
         options.merges = try arguments.integer("--merges", in: 0...100_000)
-        let batch = try arguments.integer("--batch", in: 1...4096)
-        var model = try modelFitOptions(&arguments)
-        model.batch = batch ?? options.model.batch
-        model.maxEpochs = options.model.maxEpochs
-        options.model = model
+        options.model = try modelFitOptions(&arguments, defaults: options.model)
         try arguments.finish()
         var seconds = 0.0
         return try runFit(out: out, { events, shouldStop in

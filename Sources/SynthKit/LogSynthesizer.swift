@@ -33,7 +33,11 @@ public struct LogFitOptions: Sendable {
     /// The model, its training and the time budget. Log corpora are small and repetitive:
     /// the model needs many passes over them (early stopping ends training when it starts
     /// to memorise), so the epoch cap is high and the time limit decides.
-    public var model = LogFitOptions.defaultModel
+    public var model: ModelFitOptions = {
+        var options = ModelFitOptions()
+        options.maxEpochs = 100
+        return options
+    }()
     /// A header regex overriding inference, and where it came from (for errors).
     public var headerRegex: String?
     public var headerRegexSource = "--header-regex"
@@ -43,13 +47,6 @@ public struct LogFitOptions: Sendable {
     public var validationFraction = 0.05
 
     public init() {}
-
-    /// ``ModelFitOptions`` with the epoch cap logs need.
-    public static var defaultModel: ModelFitOptions {
-        var model = ModelFitOptions()
-        model.maxEpochs = 100
-        return model
-    }
 }
 
 /// What a fit produced.

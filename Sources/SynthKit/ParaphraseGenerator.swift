@@ -205,8 +205,13 @@ public final class ParaphraseGenerator {
             var accepted = [[String]](repeating: [], count: chunk.count)
             var keys = chunk.map { Set([LineText.comparisonKey(inputs[$0].normalized)]) }
             var attempts = [Int](repeating: 0, count: chunk.count)
-            let copySources = chunk.map { [paraToken] + inputs[$0].sentence + [endToken] }
-            let copyBiases = try copySources.map { try self.copyBiases(of: $0, bias: options.copyBias) }
+            // Each input's sampler, its copy source as the copy sees it: after <|para|> comes
+            // the sentence's first token, after its last token the end.
+            let samplers = try chunk.map { index in
+                let copySource = [paraToken] + inputs[index].sentence + [endToken]
+                return Sampler.standard(temperature: temperature, topP: topP, copySource: copySource,
+                                        copyBias: try copyBiases(of: copySource, bias: options.copyBias))
+            }
             while true {
                 var requests: [GenerationRequest] = [], owners: [Int] = []
                 for (offset, index) in chunk.enumerated() {
@@ -214,13 +219,9 @@ public final class ParaphraseGenerator {
                     guard missing > 0 else { continue }
                     let input = inputs[index]
                     let budget = min(block - input.prompt.count, 2 * input.sentence.count + 16)
-                    // The source as the copy sees it: after <|para|> comes its first token,
-                    // after its last token the end.
-                    let sampler = Sampler.standard(temperature: temperature, topP: topP, copySource: copySources[offset],
-                                                   copyBias: copyBiases[offset])
                     for attempt in attempts[offset]..<(attempts[offset] + missing) {
                         requests.append(GenerationRequest(prompt: input.prompt, maxTokens: budget, constraint: constraint,
-                                                          sampler: sampler, seed: DialogueSampler.seed(options.seed, slot: index, attempt: attempt)))
+                                                          sampler: samplers[offset], seed: DialogueSampler.seed(options.seed, slot: index, attempt: attempt)))
                         owners.append(offset)
                     }
                     attempts[offset] += missing

@@ -27,7 +27,7 @@ import TensorCore
 /// Settings of `table fit`; every one has a default sized from the data.
 public struct TableFitOptions: Sendable {
     /// The model, its training and the time budget. `auto` models are at most 96 wide:
-    /// on Adult, 128 wide scored 0.953 quality against 0.925 but sampled 1.8x slower
+    /// on Adult, 128 wide scored 0.953 quality against 0.931 but sampled 1.8x slower
     /// (BENCHMARKS.md, "Tables").
     public var model: ModelFitOptions = {
         var options = ModelFitOptions()

@@ -190,7 +190,8 @@ final class GeneratorTests: XCTestCase {
     func testCopyBiasFollowsItsPointer() {
         // Marker 9, then the source 1 2 3 1 5 6 (positions 1-6).
         let source: [Int32] = [9, 1, 2, 3, 1, 5, 6]
-        func next(_ history: [Int32]) -> [Int] { Sampler.copyContinuations(of: source, history: history[...]) }
+        func positions(_ pair: (next: Int?, replacement: Int?)) -> [Int] { [pair.next, pair.replacement].compactMap { $0 } }
+        func next(_ history: [Int32]) -> [Int] { positions(Sampler.copyContinuations(of: source, history: history[...])) }
         XCTAssertEqual(next([4, 4]), [], "before the marker, nothing")
         XCTAssertEqual(next([4, 9]), [1], "the marker leads to the first token")
         XCTAssertEqual(next([9, 1, 2, 3, 1]), [5], "the second 1 is the one after 3")
@@ -200,10 +201,10 @@ final class GeneratorTests: XCTestCase {
         XCTAssertEqual(next([9, 1, 8, 3]), [4], "back on the source after the replaced 2")
         XCTAssertEqual(next([9, 1, 2, 3, 1, 5, 6]), [], "the source is done")
         XCTAssertEqual(next([9, 1, 2, 3, 1, 5, 6, 9, 1]), [2], "the last marker restarts the copy")
-        XCTAssertEqual(Sampler.copyContinuations(of: [9, 1, 1, 2], history: [9, 1, 1][...]), [3])
+        XCTAssertEqual(positions(Sampler.copyContinuations(of: [9, 1, 1, 2], history: [9, 1, 1][...])), [3])
         // Beyond the skip limit an occurrence counts as a new word.
         let long: [Int32] = [9, 1] + Array(repeating: 2, count: Sampler.copySkipLimit) + [7, 8]
-        XCTAssertEqual(Sampler.copyContinuations(of: long, history: [9, 1, 7][...]), [2], "7 is too far ahead; 2 2 repeat, raised once")
+        XCTAssertEqual(positions(Sampler.copyContinuations(of: long, history: [9, 1, 7][...])), [2], "7 is too far ahead; 2 2 repeat, raised once")
 
         var rng = SplitMix(seed: 3)
         // Marker 0, then the source 3 2; position 2 (token 2) may get its own bias.
